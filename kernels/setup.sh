@@ -16,7 +16,8 @@ t0=$SECONDS
 export GOEXPERIMENT=simd GOTOOLCHAIN=local
 step "Python virtual environment (.venv): JupyterLab, nbclient, XLA CPU plugin"
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -r kernels/requirements.txt -r kernels/requirements-pjrt.txt
+.venv/bin/pip install -q --disable-pip-version-check -r kernels/requirements.txt
+.venv/bin/pip install -q --disable-pip-version-check --no-deps -r kernels/requirements-pjrt.txt
 if [ "${MOLRG_CUDA:-0}" = 1 ]; then
 	.venv/bin/pip install -q --disable-pip-version-check -r kernels/requirements-cuda.txt
 fi

@@ -1,0 +1,124 @@
+package backend
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute"
+
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// isolate hides every plugin location and runs from an empty directory.
+func isolate(t *testing.T) {
+	t.Helper()
+	t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", "")
+	t.Setenv("MOLRG_ROOT", "")
+	t.Setenv("VIRTUAL_ENV", "")
+	t.Chdir(t.TempDir())
+}
+
+func TestRequestedGo(t *testing.T) {
+	t.Setenv("GOMLX_BACKEND", "go")
+	b, info, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Name != "go" || b == nil || info.Notice != "" {
+		t.Errorf("GOMLX_BACKEND=go gave %+v (backend %v)", info, b)
+	}
+}
+
+func TestFallbackToGoWithNotice(t *testing.T) {
+	if hasGPU() {
+		t.Skip("a GPU is present: the fallback order starts with CUDA")
+	}
+	isolate(t)
+	t.Setenv("GOMLX_BACKEND", "")
+	_, info, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Name != "go" || !strings.Contains(info.Notice, "no XLA PJRT plugin found") {
+		t.Errorf("without plugins got %+v, want the pure-Go backend with a notice", info)
+	}
+}
+
+func TestRequestedButMissing(t *testing.T) {
+	isolate(t)
+	for _, c := range []struct{ config, want string }{
+		{"xla:cpu", "no cpu PJRT plugin found"},
+		{"xla:cpu", "make setup"},
+		{"xla:cuda", "cuda"},
+		{"xla:tpu", "want xla, xla:cpu, xla:cuda"},
+		{"xla:/nonexistent/plugin.so", "/nonexistent/plugin.so"},
+		{"onnx", `unknown backend "onnx"`},
+	} {
+		t.Setenv("GOMLX_BACKEND", c.config)
+		if _, _, err := New(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("GOMLX_BACKEND=%s: err = %v, want it to mention %q", c.config, err, c.want)
+		}
+	}
+}
+
+func TestPluginFoundInVenvAboveWorkingDirectory(t *testing.T) {
+	isolate(t)
+	root := t.TempDir()
+	plugin := filepath.Join(root, ".venv", "lib", "python3.11", "site-packages", pluginFiles[cpu][0])
+	if err := os.MkdirAll(filepath.Dir(plugin), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(plugin, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(root, "notebooks", "deep")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+	if got := findPlugin(cpu); got != plugin {
+		t.Errorf("findPlugin(cpu) = %q, want %q", got, plugin)
+	}
+	if got := findPlugin(cuda); got != "" {
+		t.Errorf("findPlugin(cuda) = %q, want none", got)
+	}
+}
+
+// TestXLAMatchesGo runs the same computation and gradient on the XLA CPU
+// plugin (when `make setup` installed it) and on the pure-Go backend.
+func TestXLAMatchesGo(t *testing.T) {
+	path := findPlugin(cpu)
+	if path == "" {
+		t.Skip("no XLA CPU plugin installed (run make setup)")
+	}
+	xb, info, err := xlaBackend(path, cpu)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.PJRTVersion == "" || info.Name != "xla" {
+		t.Errorf("XLA info %+v lacks the PJRT version", info)
+	}
+	gb, _, err := goBackend("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := func(x *Node) (*Node, *Node) {
+		y := ReduceAllSum(Sin(MatMul(x, Transpose(x, 0, 1))))
+		return y, Gradient(y, x)[0]
+	}
+	var got [2][]float64
+	for i, b := range []compute.Backend{xb, gb} {
+		x := tensors.FromValue([][]float64{{0.1, -0.4, 0.7}, {1.2, 0.3, -0.5}})
+		out := MustExecOnceN(b, f, x)
+		got[i] = append([]float64{tensors.ToScalar[float64](out[0])}, tensors.MustCopyFlatData[float64](out[1])...)
+	}
+	for i := range got[0] {
+		if math.Abs(got[0][i]-got[1][i]) > 1e-12 {
+			t.Fatalf("XLA %v ≠ Go %v", got[0], got[1])
+		}
+	}
+}
