@@ -256,7 +256,10 @@ func TestSamplerErrors(t *testing.T) {
 		want string
 	}{
 		{"NaN input", func() error { _, e := s.Integrate(x, []float64{1, 0}, sampler.Euler, false); return e }(), "x[1][2]"},
-		{"one level", func() error { _, e := s.Integrate(mat.NewDense(1, 4, nil), []float64{1}, sampler.Euler, false); return e }(), "at least 2"},
+		{"one level", func() error {
+			_, e := s.Integrate(mat.NewDense(1, 4, nil), []float64{1}, sampler.Euler, false)
+			return e
+		}(), "at least 2"},
 		{"zero inside", func() error {
 			_, e := s.Integrate(mat.NewDense(1, 4, nil), []float64{1, 0, 0.5}, sampler.Euler, false)
 			return e
