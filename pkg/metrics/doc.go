@@ -1,0 +1,17 @@
+// Package metrics measures what a diffusion model generated: whether it
+// memorized its training set or generalized, and how low-dimensional its
+// denoiser is.
+//
+//   - GL (eq. 21): the generalization score for MoLRG data,
+//     GL = mean_j min_i ‖x̂_j − x⁽ⁱ⁾‖ / mean_j min_i ‖x̃_j − x⁽ⁱ⁾‖,
+//     ≈ 0 when the generated x̂_j are copies of training samples x⁽ⁱ⁾ and ≈ 1
+//     when they are as far from the training set as fresh samples x̃_j.
+//   - ImageGL (Figure 5b): GL = 1 − (1/M)Σ_j 1[max_i ⟨f(x̂_j), f(x⁽ⁱ⁾)⟩ > 0.6]
+//     with an L2-normalized copy-detection descriptor f (SSCD in the paper;
+//     pluggable here, identity by default).
+//   - NumericalRank (eq. 46): the number of singular values holding a fraction
+//     (0.99 in the paper) of the Frobenius norm, used for the rank of the
+//     denoiser's Jacobian in Figures 3 and 7.
+//
+// Data sets are *mat.Dense with one sample per row.
+package metrics
