@@ -14,10 +14,10 @@ import (
 // Initialisation gains of SongUNet: init (xavier_uniform), init_zero
 // (xavier_uniform·1e-5) and init_attn (xavier_uniform·√0.2).
 const (
-	gainInit     = 1.0
-	gainZero     = 1e-5
-	gainAttn     = 0.4472135954999579 // √0.2
-	skipScale    = 0.7071067811865476 // √½, SongUNet skip_scale
+	gainInit  = 1.0
+	gainZero  = 1e-5
+	gainAttn  = 0.4472135954999579 // √0.2
+	skipScale = 0.7071067811865476 // √½, SongUNet skip_scale
 )
 
 const (
@@ -34,9 +34,9 @@ type initSpec struct {
 	scale         float64 // gain (xavier) or σ (normal)
 }
 
-func initZeros() initSpec                 { return initSpec{kind: initKindZero} }
-func initOnes() initSpec                  { return initSpec{kind: initKindOne} }
-func initNormal(std float64) initSpec     { return initSpec{kind: initKindNormal, scale: std} }
+func initZeros() initSpec             { return initSpec{kind: initKindZero} }
+func initOnes() initSpec              { return initSpec{kind: initKindOne} }
+func initNormal(std float64) initSpec { return initSpec{kind: initKindNormal, scale: std} }
 func initXavier(in, out int, gain float64) initSpec {
 	return initSpec{kind: initKindXavier, fanIn: in, fanOut: out, scale: gain}
 }
