@@ -1,0 +1,302 @@
+package unet
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/molrg/molrg/pkg/backend"
+)
+
+func tinyTrainConfig() TrainConfig {
+	c := DefaultTrainConfig()
+	c.BatchSize = 4
+	c.LRRampupKimg = 0.2
+	c.LogEvery = 25
+	c.CheckpointEvery = 0
+	c.Seed = 42
+	return c
+}
+
+func tinyData(n int) *tensors.Tensor {
+	return randTensor32(rand.New(rand.NewPCG(21, 22)), n, 4, 4, 3)
+}
+
+// snapshot copies every variable of the net ("/net", "/ema", "/adam").
+func snapshot(t *testing.T, n *Net) map[string][]float32 {
+	out := map[string][]float32{}
+	for v := range n.Store().IterVariables() {
+		if !strings.HasPrefix(v.Path(), "/net/") && !strings.HasPrefix(v.Path(), "/ema/") &&
+			!strings.HasPrefix(v.Path(), "/adam/") {
+			continue
+		}
+		val, err := v.Value()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[v.Path()] = tensors.MustCopyFlatData[float32](val)
+	}
+	return out
+}
+
+// TestResumeIsExact trains 200 steps straight, and 100 steps, a "kill"
+// (the trainer and its network are dropped), a resume from the step-100
+// checkpoint and 100 more steps: weights, EMA, Adam moments and the
+// loss/gradient-norm history must be bit-for-bit identical. (200 rather
+// than 2000 steps keeps the test to a few seconds on two shared cores; the
+// mechanism does not depend on the length.) A partial checkpoint file
+// left by the "kill" must be skipped.
+func TestResumeIsExact(t *testing.T) {
+	const total, half = 200, 100
+	be := backend.Must()
+	data := tinyData(10)
+	tc := tinyTrainConfig()
+	tc.TotalSteps = total
+
+	// Straight run.
+	netA, err := New(be, tinyConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trA, err := NewTrainer(netA, data, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := trA.Train(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	// Interrupted run.
+	dir := t.TempDir()
+	tc.CheckpointDir, tc.CheckpointEvery = dir, half
+	func() {
+		netB, err := New(be, tinyConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		trB, err := NewTrainer(netB, data, tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := trB.TrainSteps(context.Background(), half); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	// What a kill during the next save could leave: a temp file, and a
+	// truncated file under a checkpoint name.
+	good := CheckpointPath(dir, half)
+	raw, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(CheckpointPath(dir, half+50), raw[:len(raw)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".unet-123.tmp"), raw[:100], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	netC, err := New(be, tinyConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	trC, err := NewTrainer(netC, data, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := trC.Resume()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if path != good || trC.Step() != half {
+		t.Fatalf("resumed from %q at step %d, want %q at %d", path, trC.Step(), good, half)
+	}
+	if err := trC.Train(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	a, c := snapshot(t, netA), snapshot(t, netC)
+	if len(a) != len(c) || len(a) == 0 {
+		t.Fatalf("%d vs %d variables", len(a), len(c))
+	}
+	for p, va := range a {
+		if !slices.Equal(va, c[p]) {
+			t.Errorf("%s differs between the straight and the resumed run", p)
+		}
+	}
+	ha, hc := trA.History(), trC.History()
+	if len(ha) != total/tc.LogEvery || len(ha) != len(hc) {
+		t.Fatalf("history lengths %d and %d, want %d", len(ha), len(hc), total/tc.LogEvery)
+	}
+	for i := range ha {
+		if ha[i].Step != hc[i].Step || ha[i].Loss != hc[i].Loss || ha[i].GradNorm != hc[i].GradNorm {
+			t.Errorf("record %d: %v vs %v", i, ha[i], hc[i])
+		}
+		if !(ha[i].GradNorm > 0) || math.IsInf(ha[i].GradNorm, 0) {
+			t.Errorf("record %d: gradient norm %g", i, ha[i].GradNorm)
+		}
+	}
+	// The final checkpoint loads back as a network with the same weights.
+	loaded, hist, err := LoadNet(be, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != len(hc) {
+		t.Errorf("LoadNet history has %d records, want %d", len(hist), len(hc))
+	}
+	l := snapshot(t, loaded)
+	for p, v := range l {
+		if !slices.Equal(v, c[p]) {
+			t.Errorf("LoadNet: %s differs", p)
+		}
+	}
+}
+
+// TestInterruptWritesCheckpoint: cancelling the context stops training and
+// leaves a checkpoint of the current step.
+func TestInterruptWritesCheckpoint(t *testing.T) {
+	net, err := New(backend.Must(), tinyConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tc := tinyTrainConfig()
+	tc.TotalSteps, tc.LogEvery, tc.CheckpointDir = 1000, 3, t.TempDir()
+	tc.Progress = func(p Progress) {
+		if p.Step == 6 {
+			cancel()
+		}
+	}
+	tr, err := NewTrainer(net, tinyData(5), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Train(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Train returned %v, want context.Canceled", err)
+	}
+	if _, err := os.Stat(CheckpointPath(tc.CheckpointDir, 6)); err != nil {
+		t.Errorf("no checkpoint at the interruption: %v", err)
+	}
+	// Another data set must be refused on resume.
+	net2, _ := New(backend.Must(), tinyConfig())
+	tr2, err := NewTrainer(net2, tinyData(6), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr2.Resume(); err == nil || !strings.Contains(err.Error(), "other data") {
+		t.Errorf("resume on other data: %v", err)
+	}
+}
+
+func TestTrainConfigErrors(t *testing.T) {
+	cases := []struct {
+		mutate func(*TrainConfig)
+		want   string
+	}{
+		{func(c *TrainConfig) { c.LR = 0 }, "LR"},
+		{func(c *TrainConfig) { c.LR = math.Inf(1) }, "LR"},
+		{func(c *TrainConfig) { c.Beta1 = 1 }, "Beta1"},
+		{func(c *TrainConfig) { c.Beta2 = -0.1 }, "Beta2"},
+		{func(c *TrainConfig) { c.Eps = 0 }, "Eps"},
+		{func(c *TrainConfig) { c.LRRampupKimg = -1 }, "LRRampupKimg"},
+		{func(c *TrainConfig) { c.EMAHalfLifeKimg = -1 }, "EMAHalfLifeKimg"},
+		{func(c *TrainConfig) { c.EMARampupRatio = math.NaN() }, "EMARampupRatio"},
+		{func(c *TrainConfig) { c.BatchSize = 0 }, "BatchSize"},
+		{func(c *TrainConfig) { c.TotalSteps = 0 }, "TotalSteps"},
+		{func(c *TrainConfig) { c.PStd = 0 }, "PStd"},
+		{func(c *TrainConfig) { c.LogEvery = 0 }, "LogEvery"},
+		{func(c *TrainConfig) { c.CheckpointEvery = -1 }, "CheckpointEvery"},
+		{func(c *TrainConfig) { c.KeepCheckpoints = -1 }, "KeepCheckpoints"},
+	}
+	net, err := New(backend.Must(), tinyConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		tc := tinyTrainConfig()
+		c.mutate(&tc)
+		if _, err := NewTrainer(net, tinyData(3), tc); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want one naming %q", err, c.want)
+		}
+	}
+	if _, err := NewTrainer(net, randTensor32(rand.New(rand.NewPCG(1, 1)), 3, 4, 4, 1), tinyTrainConfig()); err == nil {
+		t.Error("wrong data shape accepted")
+	}
+	bad := make([][]float32, 2)
+	bad[0], bad[1] = make([]float32, 48), make([]float32, 48)
+	bad[1][7] = float32(math.NaN())
+	if _, err := NewTrainerFromSlices(net, bad, tinyTrainConfig()); err == nil || !strings.Contains(err.Error(), "finite") {
+		t.Errorf("NaN data: %v", err)
+	}
+	if _, err := NewTrainerFromSlices(net, [][]float32{make([]float32, 47)}, tinyTrainConfig()); err == nil {
+		t.Error("short image accepted")
+	}
+}
+
+// TestSchedules checks the learning-rate ramp and the EMA half-life against
+// their definitions (EDM training_loop.py).
+func TestSchedules(t *testing.T) {
+	c := DefaultTrainConfig()
+	c.BatchSize, c.LR, c.LRRampupKimg = 100, 2e-3, 10 // ramp over 100 steps
+	if lr := c.LearningRate(49); !near(lr, 1e-3, 1e-12) {
+		t.Errorf("lr after 5 kimg = %g, want half of 2e-3", lr)
+	}
+	if lr := c.LearningRate(500); lr != 2e-3 {
+		t.Errorf("lr after the ramp = %g, want 2e-3", lr)
+	}
+	// Without ramp-up ratio the EMA forgets half in EMAHalfLifeKimg: β^(h/B) = ½.
+	c.EMAHalfLifeKimg, c.EMARampupRatio = 5, 0
+	if b := c.EMABeta(10); !near(math.Pow(b, 5000.0/100), 0.5, 1e-12) {
+		t.Errorf("β^(h/B) = %g, want 0.5", math.Pow(b, 50))
+	}
+	// With ratio 0.05, after 2000 images the half-life is 100 images = 1 step.
+	c.EMARampupRatio = 0.05
+	if b := c.EMABeta(19); !near(b, 0.5, 1e-12) {
+		t.Errorf("β after 2 kimg with ratio 0.05 = %g, want 0.5", b)
+	}
+}
+
+// TestBatchIndices: every epoch visits each image once, and the batch of a
+// step depends only on (seed, step).
+func TestBatchIndices(t *testing.T) {
+	net, err := New(backend.Must(), tinyConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := tinyTrainConfig()
+	tc.BatchSize = 3
+	tr, err := NewTrainer(net, tinyData(7), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []int
+	for s := range 7 {
+		all = append(all, tr.batchIndices(s)...)
+	}
+	for e := range 3 {
+		ep := slices.Clone(all[7*e : 7*e+7])
+		slices.Sort(ep)
+		if !slices.Equal(ep, []int{0, 1, 2, 3, 4, 5, 6}) {
+			t.Errorf("epoch %d visits %v", e, ep)
+		}
+	}
+	tr2, _ := NewTrainer(net, tinyData(7), tc)
+	if got := tr2.batchIndices(5); !slices.Equal(got, all[15:18]) {
+		t.Errorf("step 5 alone gives %v, in sequence %v", got, all[15:18])
+	}
+	x1, e1, s1, r1 := tr.stepInputs(4)
+	x2, e2, s2, r2 := tr2.stepInputs(4)
+	for i, p := range [][2]*tensors.Tensor{{x1, x2}, {e1, e2}, {s1, s2}, {r1, r2}} {
+		if !p[0].Equal(p[1]) {
+			t.Errorf("step input %d is not a function of (seed, step)", i)
+		}
+	}
+}
