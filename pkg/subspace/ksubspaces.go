@@ -1,0 +1,392 @@
+package subspace
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Init selects how K-subspaces chooses its initial labels.
+type Init int
+
+const (
+	// InitRandom draws every label uniformly from {0,…,K−1}; K-subspaces is
+	// run from Restarts such labelings and the run with the largest
+	// objective (eq. 18) is kept.
+	InitRandom Init = iota
+	// InitSpectral clusters the thresholded affinity A_ij = 1[|z_iᵀz_j| ≥ τ],
+	// z_i = x_i/‖x_i‖, into K clusters by spectral clustering (see
+	// SpectralLabels) and runs K-subspaces once from those labels.
+	InitSpectral
+)
+
+// String names the initialization.
+func (i Init) String() string {
+	switch i {
+	case InitRandom:
+		return "random"
+	case InitSpectral:
+		return "spectral"
+	}
+	return fmt.Sprintf("Init(%d)", int(i))
+}
+
+// Defaults used when the corresponding option is left at zero (ours).
+const (
+	DefaultRestarts = 10  // random restarts R for InitRandom
+	DefaultMaxIter  = 100 // fit/reassign rounds per run
+)
+
+// KSubspacesOptions configures KSubspaces. The zero value is usable: random
+// initialization with DefaultRestarts restarts, DefaultMaxIter rounds, seed 0.
+type KSubspacesOptions struct {
+	Init     Init    // InitRandom or InitSpectral
+	Restarts int     // R ≥ 0 restarts for InitRandom (0: DefaultRestarts); ignored by InitSpectral
+	MaxIter  int     // ≥ 0 fit/reassign rounds per run (0: DefaultMaxIter)
+	Seed     uint64  // the same seed gives the same result
+	Tau      float64 // affinity threshold τ ∈ [0, 1] for InitSpectral (0: AffinityTau(N, max_k d_k))
+}
+
+// KSubspacesResult is the outcome of KSubspaces.
+type KSubspacesResult struct {
+	Bases      []*mat.Dense // U_k ∈ O^{n×d_k}, in the order of dims
+	Labels     []int        // argmax_k ‖U_kᵀx_i‖ for every sample (ties: lowest k, or the previous label)
+	Objective  float64      // eq. (18): Σ_k Σ_{i∈C_k} ‖U_kᵀx_i‖²
+	Iterations int          // fit/reassign rounds of the returned run
+	Converged  bool         // the labels stopped changing before MaxIter
+	Tau        float64      // affinity threshold used (InitSpectral only)
+}
+
+// KSubspaces clusters the data x (N×n, one sample per row) into K = len(dims)
+// subspaces of dimensions d_k by the K-subspaces method (Wang et al., ICML
+// 2022), a local maximizer of the subspace-clustering objective of eq. (18),
+//
+//	max Σ_k Σ_{i∈C_k} ‖U_kᵀx_i‖²,  C_k = {i : ‖U_kᵀx_i‖ ≥ ‖U_lᵀx_i‖ ∀l},
+//
+// which by Theorem 3 is what training the hard-max denoiser (eqs. 16–17)
+// computes. From initial labels it alternates
+//
+//  1. fit: U_k = top-d_k eigenvectors of the cluster scatter Σ_{i∈C_k} x_i x_iᵀ;
+//  2. reassign: label_i = argmax_k ‖U_kᵀx_i‖ (a sample keeps its label on a tie);
+//
+// until the labels stop changing or MaxIter rounds. Both steps never decrease
+// eq. (18). The data are used as given (not normalized) so that the objective
+// is exactly eq. (18); normalizing does not change the argmax step.
+//
+// A cluster with fewer samples than d_k (empty included) cannot determine
+// its basis. It is re-seeded deterministically: its basis is the top
+// eigenvectors of its own scatter (one per sample), completed by the top
+// principal directions of the residuals x_i − U_bU_bᵀx_i of all samples with
+// respect to the best-fitting basis b fitted so far in this round — the
+// directions the other subspaces explain worst. Such clusters are handled after
+// the well-populated ones, in index order.
+//
+// Errors: N < 1, NaN or ±Inf in x, K < 1, d_k < 1 or d_k > n, Restarts < 0,
+// MaxIter < 0, τ outside [0, 1], an unknown Init.
+func KSubspaces(x *mat.Dense, dims []int, opts KSubspacesOptions) (*KSubspacesResult, error) {
+	nSamples, n, err := checkData(x)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDims(dims, n); err != nil {
+		return nil, err
+	}
+	if opts.Restarts < 0 {
+		return nil, fmt.Errorf("subspace: K-subspaces restarts R = %d, want R ≥ 0 (0: default %d)", opts.Restarts, DefaultRestarts)
+	}
+	if opts.MaxIter < 0 {
+		return nil, fmt.Errorf("subspace: K-subspaces MaxIter = %d, want MaxIter ≥ 0 (0: default %d)", opts.MaxIter, DefaultMaxIter)
+	}
+	if math.IsNaN(opts.Tau) || opts.Tau < 0 || opts.Tau > 1 {
+		return nil, fmt.Errorf("subspace: affinity threshold τ = %v, want 0 ≤ τ ≤ 1 (0: default 0.5·√(log N)/√d)", opts.Tau)
+	}
+	maxIter := opts.MaxIter
+	if maxIter == 0 {
+		maxIter = DefaultMaxIter
+	}
+	k := len(dims)
+	switch opts.Init {
+	case InitRandom:
+		restarts := opts.Restarts
+		if restarts == 0 {
+			restarts = DefaultRestarts
+		}
+		var best *KSubspacesResult
+		for r := range restarts {
+			rng := rand.New(rand.NewPCG(opts.Seed, 0x6b737562+uint64(r)))
+			labels := make([]int, nSamples)
+			for i := range labels {
+				labels[i] = rng.IntN(k)
+			}
+			res := runKSubspaces(x, dims, labels, maxIter)
+			if best == nil || res.Objective > best.Objective {
+				best = res
+			}
+		}
+		return best, nil
+	case InitSpectral:
+		tau := opts.Tau
+		if tau == 0 {
+			dmax := 0
+			for _, d := range dims {
+				dmax = max(dmax, d)
+			}
+			tau = AffinityTau(nSamples, dmax)
+		}
+		dmin := dims[0]
+		for _, d := range dims {
+			dmin = min(dmin, d)
+		}
+		labels := spectralLabels(x, k, tau, dmin, opts.Seed)
+		res := runKSubspaces(x, dims, labels, maxIter)
+		res.Tau = tau
+		return res, nil
+	}
+	return nil, fmt.Errorf("subspace: K-subspaces Init = %v, want InitRandom or InitSpectral", opts.Init)
+}
+
+// checkDims validates the subspace dimensions: K ≥ 1 and 1 ≤ d_k ≤ n.
+func checkDims(dims []int, n int) error {
+	if len(dims) < 1 {
+		return fmt.Errorf("subspace: number of subspaces K = len(dims) = 0, want K ≥ 1")
+	}
+	for k, d := range dims {
+		if d < 1 || d > n {
+			return fmt.Errorf("subspace: subspace dimension d_%d = %d, want 1 ≤ d_k ≤ n = %d", k, d, n)
+		}
+	}
+	return nil
+}
+
+// runKSubspaces alternates fit and reassign from the given labels (which it
+// owns) for at most maxIter rounds.
+func runKSubspaces(x *mat.Dense, dims, labels []int, maxIter int) *KSubspacesResult {
+	res := &KSubspacesResult{}
+	for it := 1; it <= maxIter; it++ {
+		bases := fitBases(x, dims, labels)
+		next, obj := assign(x, bases, labels)
+		res.Bases, res.Objective, res.Iterations = bases, obj, it
+		same := true
+		for i := range next {
+			if next[i] != labels[i] {
+				same = false
+				break
+			}
+		}
+		labels = next
+		if same {
+			res.Converged = true
+			break
+		}
+	}
+	res.Labels = labels
+	return res
+}
+
+// ClusteringObjective evaluates eq. (18) for fixed bases: every sample is
+// assigned to argmax_k ‖U_kᵀx_i‖ (ties go to the lowest k) and the objective
+// is Σ_i max_k ‖U_kᵀx_i‖². Like gonum's matrix operations it panics when the
+// shapes do not match.
+func ClusteringObjective(x *mat.Dense, bases []*mat.Dense) (objective float64, labels []int) {
+	labels, objective = assign(x, bases, nil)
+	return objective, labels
+}
+
+// assign returns argmax_k ‖U_kᵀx_i‖² for every sample and the objective (18).
+// With prev non-nil a sample keeps prev[i] unless another basis is strictly
+// better, so that K-subspaces cannot cycle between tied labelings.
+func assign(x *mat.Dense, bases []*mat.Dense, prev []int) ([]int, float64) {
+	nSamples, _ := x.Dims()
+	proj := make([][]float64, len(bases)) // proj[k][i] = ‖U_kᵀx_i‖²
+	for k, u := range bases {
+		proj[k] = rowNorms2(x, u)
+	}
+	labels := make([]int, nSamples)
+	obj := 0.0
+	for i := range labels {
+		best := 0
+		if prev != nil && prev[i] >= 0 {
+			best = prev[i]
+		}
+		for k := range bases {
+			if proj[k][i] > proj[best][i] {
+				best = k
+			}
+		}
+		labels[i] = best
+		obj += proj[best][i]
+	}
+	return labels, obj
+}
+
+// rowNorms2 returns ‖Uᵀx_i‖² for every row x_i of x.
+func rowNorms2(x *mat.Dense, u mat.Matrix) []float64 {
+	var p mat.Dense
+	p.Mul(x, u)
+	r, _ := p.Dims()
+	out := make([]float64, r)
+	for i := range out {
+		for _, v := range p.RawRowView(i) {
+			out[i] += v * v
+		}
+	}
+	return out
+}
+
+// fitBases is the fit step: U_k = top-d_k eigenvectors of the scatter of
+// cluster k, with clusters of fewer than d_k samples re-seeded (see KSubspaces).
+func fitBases(x *mat.Dense, dims, labels []int) []*mat.Dense {
+	_, n := x.Dims()
+	members := make([][]int, len(dims))
+	for i, l := range labels {
+		if l >= 0 { // −1: left out of the initial labeling
+			members[l] = append(members[l], i)
+		}
+	}
+	bases := make([]*mat.Dense, len(dims))
+	for k, d := range dims {
+		if len(members[k]) >= d {
+			bases[k] = topEigenvectors(scatter(x, members[k]), d)
+		}
+	}
+	for k, d := range dims {
+		if bases[k] != nil {
+			continue
+		}
+		var q *mat.Dense
+		if m := len(members[k]); m > 0 {
+			q = topEigenvectors(scatter(x, members[k]), m)
+		}
+		// Residuals of all samples w.r.t. the best basis fitted so far,
+		// projected off span(q).
+		fitted := make([]*mat.Dense, 0, len(dims))
+		for _, u := range bases {
+			if u != nil {
+				fitted = append(fitted, u)
+			}
+		}
+		r := residuals(x, fitted)
+		if q != nil {
+			var c mat.Dense
+			c.Mul(r, q)
+			var pq mat.Dense
+			pq.Mul(&c, q.T())
+			r.Sub(r, &pq)
+		}
+		var rs mat.SymDense
+		rs.SymOuterK(1, r.T())
+		cand := topEigenvectors(&rs, n)
+		bases[k] = completeBasis(q, cand, d)
+	}
+	return bases
+}
+
+// scatter returns Σ_{i∈rows} x_i x_iᵀ (n×n).
+func scatter(x *mat.Dense, rows []int) *mat.SymDense {
+	_, n := x.Dims()
+	sub := mat.NewDense(len(rows), n, nil)
+	for j, i := range rows {
+		copy(sub.RawRowView(j), x.RawRowView(i))
+	}
+	s := mat.NewSymDense(n, nil)
+	s.SymOuterK(1, sub.T())
+	return s
+}
+
+// topEigenvectors returns the eigenvectors of s for its d largest eigenvalues,
+// largest first, as the columns of an n×d matrix.
+func topEigenvectors(s *mat.SymDense, d int) *mat.Dense {
+	n := s.SymmetricDim()
+	var eig mat.EigenSym
+	if !eig.Factorize(s, true) {
+		panic("subspace: symmetric eigendecomposition did not converge")
+	}
+	var v mat.Dense
+	eig.VectorsTo(&v) // ascending eigenvalues
+	u := mat.NewDense(n, d, nil)
+	for j := range d {
+		for i := range n {
+			u.Set(i, j, v.At(i, n-1-j))
+		}
+	}
+	return u
+}
+
+// residuals returns x_i − U_bU_bᵀx_i for every sample, b = argmax_k ‖U_kᵀx_i‖
+// over the given bases (x itself when there are none).
+func residuals(x *mat.Dense, bases []*mat.Dense) *mat.Dense {
+	r := mat.DenseCopyOf(x)
+	if len(bases) == 0 {
+		return r
+	}
+	labels, _ := assign(x, bases, nil)
+	nSamples, _ := x.Dims()
+	for i := range nSamples {
+		u := bases[labels[i]]
+		xi := x.RowView(i)
+		var c, p mat.VecDense
+		c.MulVec(u.T(), xi)
+		p.MulVec(u, &c)
+		row := r.RawRowView(i)
+		for j := range row {
+			row[j] -= p.AtVec(j)
+		}
+	}
+	return r
+}
+
+// completeBasis returns an n×d orthonormal matrix whose first columns are
+// those of q (n×m, orthonormal, may be nil) followed by the columns of cand
+// and then the standard basis vectors, each orthogonalized (twice, classical
+// Gram–Schmidt) against the ones kept and skipped when nearly dependent.
+func completeBasis(q, cand *mat.Dense, d int) *mat.Dense {
+	n, _ := cand.Dims()
+	kept := make([][]float64, 0, d)
+	if q != nil {
+		_, m := q.Dims()
+		for j := range m {
+			kept = append(kept, mat.Col(nil, j, q))
+		}
+	}
+	try := func(v []float64) {
+		for range 2 {
+			for _, w := range kept {
+				dot := 0.0
+				for i := range v {
+					dot += v[i] * w[i]
+				}
+				for i := range v {
+					v[i] -= dot * w[i]
+				}
+			}
+		}
+		nrm := 0.0
+		for _, a := range v {
+			nrm += a * a
+		}
+		nrm = math.Sqrt(nrm)
+		if nrm < 1e-6 {
+			return
+		}
+		for i := range v {
+			v[i] /= nrm
+		}
+		kept = append(kept, v)
+	}
+	_, c := cand.Dims()
+	for j := 0; j < c && len(kept) < d; j++ {
+		try(mat.Col(nil, j, cand))
+	}
+	for j := 0; j < n && len(kept) < d; j++ {
+		e := make([]float64, n)
+		e[j] = 1
+		try(e)
+	}
+	u := mat.NewDense(n, d, nil)
+	for j, v := range kept[:d] {
+		u.SetCol(j, v)
+	}
+	return u
+}
