@@ -145,10 +145,7 @@ func (s *Sampler) Integrate(x *mat.Dense, sigmas []float64, method Method, keep 
 		if err != nil {
 			return nil, fmt.Errorf("sampler: step %d (σ = %v → %v): %w", i, sigmas[i], sigmas[i+1], err)
 		}
-		if i > 0 || !keep {
-			// state is an intermediate tensor (or the caller's copy): free it.
-			state.FinalizeAll()
-		}
+		state.FinalizeAll() // our copy of x or an intermediate state
 		state = outs[0]
 		if keep {
 			res.Trajectory = append(res.Trajectory, toDense(state, b, n))
