@@ -25,7 +25,9 @@ type Options struct {
 	// function runs on a batch of Rows·B items. 0 means all n in one pass.
 	Rows int
 	// Store holds the function's variables when it reads them from a
-	// model.Scope (a trained U-Net). nil for variable-free functions.
+	// model.Scope (a trained U-Net, e.g. unet.Net.Store()): the graph is then
+	// run by a model.Exec on this store and sees the variables' current
+	// values at every call. nil for variable-free functions.
 	Store *model.Store
 }
 

@@ -53,8 +53,11 @@ type Options struct {
 	// integrated in float64). The zero value means Float64.
 	DType dtypes.DType
 	// Store holds the denoiser's variables when it reads them from a
-	// model.Scope (a trained U-Net): the step graphs are then run by a
-	// model.Exec on this store. nil for variable-free denoisers.
+	// model.Scope (a trained U-Net, e.g. unet.Net.Store()): the step graphs
+	// are then run by a model.Exec on this store and see the variables'
+	// current values at every call. nil for variable-free denoisers, or for
+	// denoisers that embed their weights as constants when the graph is
+	// built (then make a new Sampler after more training).
 	Store *model.Store
 }
 
