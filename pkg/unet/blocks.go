@@ -68,11 +68,17 @@ func (s initSpec) hostValues(seed uint64, path string, size int) []float64 {
 	return v
 }
 
+// hostTensor returns the initial value of a variable as a tensor of dtype.
+func (s initSpec) hostTensor(seed uint64, path string, shape shapes.Shape) *tensors.Tensor {
+	return toDType(s.hostValues(seed, path, shape.Size()), shape.DType, shape.Dimensions...)
+}
+
 // fwd holds what one graph construction of the network needs.
 type fwd struct {
-	cfg *Config
-	g   *Graph
-	rng *Node // dropout RNG state; nil: no dropout (inference)
+	cfg   *Config
+	g     *Graph
+	rng   *Node               // dropout RNG state; nil: no dropout (inference)
+	inits map[string]initSpec // when set, records how each variable is initialised
 }
 
 // param returns the graph value of variable name in scope, created (with the
@@ -80,10 +86,12 @@ type fwd struct {
 func (f *fwd) param(scope *model.Scope, name string, dims []int, init initSpec) *Node {
 	shape := shapes.Make(f.cfg.DType, dims...)
 	path := model.JoinPath(scope.Scope(), name)
-	seed, dtype := f.cfg.Seed, f.cfg.DType
+	seed := f.cfg.Seed
+	if f.inits != nil {
+		f.inits[path] = init
+	}
 	initFn := func(g *Graph, shape shapes.Shape) *Node {
-		vals := init.hostValues(seed, path, shape.Size())
-		return ConvertDType(Const(g, tensors.FromFlatDataAndDimensions(vals, shape.Dimensions...)), dtype)
+		return ConstTensor(g, init.hostTensor(seed, path, shape))
 	}
 	return scope.WithInitializer(initFn).VariableWithShape(name, shape).NodeValue(f.g)
 }

@@ -203,20 +203,32 @@ func New(backend compute.Backend, cfg Config) (*Net, error) {
 	}
 	n := &Net{cfg: cfg.clone(), backend: backend, store: model.NewStore(), execs: map[Weights]*model.Exec{}}
 	// Create the variables by building the graph once (not compiled).
+	inits := map[string]initSpec{}
 	err := exceptions.TryCatch[error](func() {
 		g := NewGraph(backend, "unet_variables")
 		defer g.Finalize()
 		s := n.cfg.ImageSize
 		x := Parameter(g, "x", shapes.Make(n.cfg.DType, 1, s, s, n.cfg.Channels))
 		c := Parameter(g, "c_noise", shapes.Make(n.cfg.DType, 1))
-		f := &fwd{cfg: &n.cfg, g: g}
+		f := &fwd{cfg: &n.cfg, g: g, inits: inits}
 		f.unet(n.store.Scope("/net"), x, c)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("unet: building the network: %w", err)
 	}
-	if err := n.store.InitializeVariables(backend, nil); err != nil {
-		return nil, fmt.Errorf("unet: initialising weights: %w", err)
+	// Initialise on the host (no graph to compile): the same values the
+	// variables' graph initialisers would produce.
+	for v := range n.store.IterVariables() {
+		if v.HasValue() {
+			continue
+		}
+		spec, ok := inits[v.Path()]
+		if !ok {
+			return nil, fmt.Errorf("unet: no initialiser recorded for %s", v.Path())
+		}
+		if err := v.SetValue(spec.hostTensor(n.cfg.Seed, v.Path(), v.Shape())); err != nil {
+			return nil, err
+		}
 	}
 	if err := n.CopyRawToEMA(); err != nil {
 		return nil, err
