@@ -14,11 +14,19 @@ type Init int
 const (
 	// InitRandom draws every label uniformly from {0,…,K−1}; K-subspaces is
 	// run from Restarts such labelings and the run with the largest
-	// objective (eq. 18) is kept.
+	// objective (eq. 18) is kept. Random labels mix the components, and the
+	// runs often stop in mixed local maxima (half of one subspace with half of
+	// another); as d grows, more restarts are needed (for n = 48, K = 2,
+	// d = 4, N_k = 8 about half the instances succeed with R = 10).
 	InitRandom Init = iota
 	// InitSpectral clusters the thresholded affinity A_ij = 1[|z_iᵀz_j| ≥ τ],
 	// z_i = x_i/‖x_i‖, into K clusters by spectral clustering (see
-	// SpectralLabels) and runs K-subspaces once from those labels.
+	// SpectralLabels) and runs K-subspaces once from those labels. Samples in
+	// connected components of the affinity graph smaller than min_k d_k (for
+	// instance an isolated sample) are left unlabelled by the initialization:
+	// they would contaminate the first fit; the first argmax step labels them.
+	// This is the initialization of Wang et al. and the one to use for the
+	// phase-transition experiments.
 	InitSpectral
 )
 
@@ -236,7 +244,8 @@ func rowNorms2(x *mat.Dense, u mat.Matrix) []float64 {
 }
 
 // fitBases is the fit step: U_k = top-d_k eigenvectors of the scatter of
-// cluster k, with clusters of fewer than d_k samples re-seeded (see KSubspaces).
+// cluster k, computed as the top right singular vectors of its samples, with
+// clusters of fewer than d_k samples re-seeded (see KSubspaces).
 func fitBases(x *mat.Dense, dims, labels []int) []*mat.Dense {
 	_, n := x.Dims()
 	members := make([][]int, len(dims))
@@ -248,7 +257,8 @@ func fitBases(x *mat.Dense, dims, labels []int) []*mat.Dense {
 	bases := make([]*mat.Dense, len(dims))
 	for k, d := range dims {
 		if len(members[k]) >= d {
-			bases[k] = topEigenvectors(scatter(x, members[k]), d)
+			v := rightSingular(rows(x, members[k]))
+			bases[k] = mat.DenseCopyOf(v.Slice(0, n, 0, d))
 		}
 	}
 	for k, d := range dims {
@@ -256,8 +266,8 @@ func fitBases(x *mat.Dense, dims, labels []int) []*mat.Dense {
 			continue
 		}
 		var q *mat.Dense
-		if m := len(members[k]); m > 0 {
-			q = topEigenvectors(scatter(x, members[k]), m)
+		if len(members[k]) > 0 {
+			q = rightSingular(rows(x, members[k])) // n×|C_k|
 		}
 		// Residuals of all samples w.r.t. the best basis fitted so far,
 		// projected off span(q).
@@ -275,24 +285,32 @@ func fitBases(x *mat.Dense, dims, labels []int) []*mat.Dense {
 			pq.Mul(&c, q.T())
 			r.Sub(r, &pq)
 		}
-		var rs mat.SymDense
-		rs.SymOuterK(1, r.T())
-		cand := topEigenvectors(&rs, n)
-		bases[k] = completeBasis(q, cand, d)
+		bases[k] = completeBasis(q, rightSingular(r), d)
 	}
 	return bases
 }
 
-// scatter returns Σ_{i∈rows} x_i x_iᵀ (n×n).
-func scatter(x *mat.Dense, rows []int) *mat.SymDense {
+// rows returns the rows of x listed in idx as a new matrix.
+func rows(x *mat.Dense, idx []int) *mat.Dense {
 	_, n := x.Dims()
-	sub := mat.NewDense(len(rows), n, nil)
-	for j, i := range rows {
+	sub := mat.NewDense(len(idx), n, nil)
+	for j, i := range idx {
 		copy(sub.RawRowView(j), x.RawRowView(i))
 	}
-	s := mat.NewSymDense(n, nil)
-	s.SymOuterK(1, sub.T())
-	return s
+	return sub
+}
+
+// rightSingular returns the right singular vectors of a (m×n) as the columns
+// of an n×min(m, n) matrix, by decreasing singular value: the top
+// eigenvectors of the scatter aᵀa, without forming it.
+func rightSingular(a *mat.Dense) *mat.Dense {
+	var svd mat.SVD
+	if !svd.Factorize(a, mat.SVDThinV) {
+		panic("subspace: SVD did not converge")
+	}
+	var v mat.Dense
+	svd.VTo(&v)
+	return &v
 }
 
 // topEigenvectors returns the eigenvectors of s for its d largest eigenvalues,
