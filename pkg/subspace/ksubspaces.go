@@ -242,4 +242,3 @@ func rowNorms2(x *mat.Dense, u mat.Matrix) []float64 {
 	}
 	return out
 }
-
