@@ -14,7 +14,7 @@ plugins=$(find "$root/.venv/lib" -name 'pjrt_c_api_*.so' -o -name 'xla_cuda_plug
 gobin=$(dirname "$(command -v go)")
 cat >"$dir/kernel.json" <<JSON
 {
-  "argv": ["$root/.tools/bin/gonb", "--kernel", "{connection_file}", "--go_work=$root", "--logtostderr"],
+  "argv": ["$root/.tools/bin/gonb", "--kernel", "{connection_file}", "--go_work=$root", "--logtostderr", "--legacy_stderr_threshold_behavior=false", "--stderrthreshold=ERROR"],
   "display_name": "Go (gonb, molrg)",
   "language": "go",
   "interrupt_mode": "message",
