@@ -1,0 +1,55 @@
+package plot
+
+import (
+	"bytes"
+	"testing"
+
+	gplot "gonum.org/v1/plot"
+)
+
+func TestPowerTicks(t *testing.T) {
+	ticks := PowerTicks{}.Ticks(3e-19, 0.5)
+	var labels []string
+	for _, tk := range ticks {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if len(labels) != 20 || labels[0] != "10⁻¹⁹" || labels[15] != "10⁻⁴" || labels[16] != "0.001" || labels[19] != "1" {
+		t.Errorf("labels %q, want 10⁻¹⁹ … 10⁻⁴, 0.001, 0.01, 0.1, 1", labels)
+	}
+	if len(ticks) != 20+19*8 {
+		t.Errorf("%d ticks, want 20 major and 8 minor per decade (%d)", len(ticks), 20+19*8)
+	}
+	for _, tk := range (PowerTicks{}).Ticks(0.01, 20000) {
+		if tk.Value == 10000 && tk.Label != "10000" || tk.Value == 1e5 && tk.Label != "10⁵" {
+			t.Errorf("tick %v labelled %q", tk.Value, tk.Label)
+		}
+	}
+	if (PowerTicks{}).Ticks(0, 1) != nil {
+		t.Error("ticks for a range touching 0, want none")
+	}
+}
+
+func TestUsePowerTicks(t *testing.T) {
+	p, err := Lines(Axes{Title: "log", LogX: true, LogY: true}, Series{X: []float64{0.01, 100}, Y: []float64{1e-18, 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	UsePowerTicks(p)
+	if _, ok := p.X.Tick.Marker.(PowerTicks); !ok {
+		t.Error("x axis not switched")
+	}
+	q, _ := Lines(Axes{}, Series{X: []float64{1, 2}, Y: []float64{1, 2}})
+	UsePowerTicks(q)
+	if _, ok := q.X.Tick.Marker.(PowerTicks); ok {
+		t.Error("a linear axis was switched")
+	}
+	svg, err := Grid([][]*gplot.Plot{{p}}).SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(svg, []byte("00000000")) || !bytes.Contains(svg, []byte("10⁻¹⁸")) {
+		t.Error("SVG has a long tick label or lacks 10⁻¹⁸")
+	}
+}
