@@ -160,7 +160,8 @@ func TestResumeIsExact(t *testing.T) {
 }
 
 // TestInterruptWritesCheckpoint: cancelling the context stops training and
-// leaves a checkpoint of the current step.
+// leaves a checkpoint of the current step; old checkpoints are pruned to
+// KeepCheckpoints; a checkpoint of other data is refused.
 func TestInterruptWritesCheckpoint(t *testing.T) {
 	net, err := New(backend.Must(), tinyConfig())
 	if err != nil {
@@ -170,6 +171,7 @@ func TestInterruptWritesCheckpoint(t *testing.T) {
 	defer cancel()
 	tc := tinyTrainConfig()
 	tc.TotalSteps, tc.LogEvery, tc.CheckpointDir = 1000, 3, t.TempDir()
+	tc.CheckpointEvery, tc.KeepCheckpoints = 2, 2
 	tc.Progress = func(p Progress) {
 		if p.Step == 6 {
 			cancel()
@@ -184,6 +186,9 @@ func TestInterruptWritesCheckpoint(t *testing.T) {
 	}
 	if _, err := os.Stat(CheckpointPath(tc.CheckpointDir, 6)); err != nil {
 		t.Errorf("no checkpoint at the interruption: %v", err)
+	}
+	if all, _ := Checkpoints(tc.CheckpointDir); len(all) != 2 || all[1] != CheckpointPath(tc.CheckpointDir, 4) {
+		t.Errorf("KeepCheckpoints = 2 left %v", all)
 	}
 	// Another data set must be refused on resume.
 	net2, _ := New(backend.Must(), tinyConfig())
