@@ -1,0 +1,113 @@
+package dae
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/gobackend"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
+)
+
+// Compiled Algorithm 1 graphs are kept between calls to Train, so a sweep
+// that trains many batches of the same shape compiles once. An entry is
+// keyed by everything that changes the graph; its Exec compiles one graph
+// per input shape.
+
+type execKey struct {
+	backend compute.Backend
+	param   Parameterization
+	dims    string
+	pi      string
+	batch   int
+	polar   int
+	shape   [4]int // I, N_max (padded), n, T
+}
+
+type execEntry struct {
+	exec  *Exec
+	users int
+	tick  uint64
+}
+
+var execCache = struct {
+	sync.Mutex
+	entries map[execKey]*execEntry
+	tick    uint64
+}{entries: map[execKey]*execEntry{}}
+
+// maxCachedExecs bounds the number of kept graphs (ours).
+const maxCachedExecs = 16
+
+// acquireExec returns the cached Exec for key (building it if needed); call
+// the returned release when done with it.
+func acquireExec(key execKey, cfg *Config) (*Exec, func(), error) {
+	execCache.Lock()
+	defer execCache.Unlock()
+	execCache.tick++
+	e, ok := execCache.entries[key]
+	if !ok {
+		exec, err := NewExec(key.backend, stepGraph(cfg))
+		if err != nil {
+			return nil, nil, err
+		}
+		exec.SetMaxCache(-1)
+		e = &execEntry{exec: exec}
+		execCache.entries[key] = e
+		evictLocked()
+	}
+	e.users++
+	e.tick = execCache.tick
+	return e.exec, func() {
+		execCache.Lock()
+		defer execCache.Unlock()
+		e.users--
+	}, nil
+}
+
+// evictLocked drops the least recently used idle entries beyond maxCachedExecs.
+func evictLocked() {
+	for len(execCache.entries) > maxCachedExecs {
+		var oldest execKey
+		var found *execEntry
+		for k, e := range execCache.entries {
+			if e.users == 0 && (found == nil || e.tick < found.tick) {
+				oldest, found = k, e
+			}
+		}
+		if found == nil {
+			return
+		}
+		found.exec.Finalize()
+		delete(execCache.entries, oldest)
+	}
+}
+
+func newExecKey(be compute.Backend, cfg *Config, shape [4]int) execKey {
+	return execKey{
+		backend: be,
+		param:   cfg.Parameterization,
+		dims:    fmt.Sprint(cfg.Dims),
+		pi:      fmt.Sprint(cfg.Pi),
+		batch:   cfg.BatchSize,
+		polar:   cfg.PolarIterations,
+		shape:   shape,
+	}
+}
+
+// sequentialGo is a pure-Go backend that executes one op at a time (each op
+// still uses all cores). The pure-Go backend's default scheduler runs
+// independent ops concurrently on the same worker pool that large matrix
+// products fan out on, and with several such products in flight it can
+// deadlock (compute v0.1.2, workerspool.Pool.Saturate); Algorithm 1's graph
+// has many of them.
+var sequentialGo = sync.OnceValues(func() (compute.Backend, error) { return gobackend.New("ops_sequential") })
+
+// trainingBackend returns the backend Algorithm 1 runs on: be, except that
+// the pure-Go backend is replaced by sequentialGo.
+func trainingBackend(be compute.Backend) (compute.Backend, error) {
+	if fmt.Sprint(be) == gobackend.BackendName { // the pure-Go backend's String() is "go"
+		return sequentialGo()
+	}
+	return be, nil
+}

@@ -1,0 +1,87 @@
+package dae
+
+import (
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
+)
+
+// DefaultPolarIterations is the number of Newton–Schulz iterations used by
+// Polar when none is given (ours): after the Frobenius normalization every
+// singular value lies in (0, 1], and a singular value σ needs about
+// log_{1.5}(1/σ) + 5 iterations, so 24 iterations reach float32 orthonormality
+// (~1e-6) for σ_min/‖Y‖_F down to 1e-3.
+const DefaultPolarIterations = 24
+
+// Polar returns the polar factor P_O(Y) = WVᵀ of Y = WΣVᵀ (the projection onto
+// O^{n×d} used in Algorithm 1) for y of shape [..., n, d] with d ≤ n, by the
+// Newton–Schulz iteration X ← X(3I − XᵀX)/2 started at X₀ = Y/‖Y‖_F.
+//
+// The iteration only changes the right factor: X_k = X₀P_k with P_k a
+// polynomial in A₀ = X₀ᵀX₀, so it is run on the d×d Gram matrices
+// (A_{k+1} = M_kA_kM_k, P_{k+1} = P_kM_k, M_k = (3I − A_k)/2), which costs
+// O(d³) instead of O(nd²) per iteration, followed by two iterations on the
+// n×d matrix itself that clean up rounding. iterations < 1 means
+// DefaultPolarIterations.
+func Polar(y *Node, iterations int) *Node {
+	if iterations < 1 {
+		iterations = DefaultPolarIterations
+	}
+	g := y.Graph()
+	rank := y.Rank()
+	if rank < 2 {
+		panic("dae.Polar: y must have shape [..., n, d]")
+	}
+	d := y.Shape().Dimensions[rank-1]
+	// Frobenius normalization of every [n, d] matrix.
+	norm := Sqrt(ReduceAndKeep(Square(y), ReduceSum, rank-2, rank-1))
+	x := Div(y, norm)
+	gram := func(a, b *Node) *Node { // aᵀb over the n axis: [..., d, d]
+		return batchedDot(a, rank-2, b, rank-2)
+	}
+	mm := func(a, b *Node) *Node { // a·b: [..., p, q]·[..., q, r]
+		return batchedDot(a, rank-1, b, rank-2)
+	}
+	eye := identityLike(g, y, d)
+	three := ConstAs(y, 3)
+	half := ConstAs(y, 0.5)
+	a := gram(x, x)
+	var p *Node
+	for range iterations {
+		m := Mul(Sub(Mul(three, eye), a), half)
+		if p == nil {
+			p = m
+		} else {
+			p = mm(p, m)
+		}
+		a = mm(mm(m, a), m)
+	}
+	x = mm(x, p)
+	for range 2 {
+		x = mm(x, Mul(Sub(Mul(three, eye), gram(x, x)), half))
+	}
+	return x
+}
+
+// batchedDot contracts axis ca of a with axis cb of b; all axes before the
+// last two are batch axes shared by a and b. The result has the batch axes,
+// then the remaining axis of a, then the remaining axis of b.
+func batchedDot(a *Node, ca int, b *Node, cb int) *Node {
+	rank := a.Rank()
+	batch := make([]int, rank-2)
+	for i := range batch {
+		batch[i] = i
+	}
+	return DotGeneral(a, []int{ca}, batch, b, []int{cb}, batch)
+}
+
+// identityLike returns the d×d identity with y's dtype, shaped [1, ..., 1, d, d]
+// to broadcast against y's batch axes.
+func identityLike(g *Graph, y *Node, d int) *Node {
+	flat := make([]float64, d*d)
+	for i := range d {
+		flat[i*d+i] = 1
+	}
+	eye := ConvertDType(Const(g, flat), y.DType())
+	dims := ones(y.Rank())
+	dims[len(dims)-2], dims[len(dims)-1] = d, d
+	return Reshape(eye, dims...)
+}

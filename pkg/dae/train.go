@@ -1,0 +1,403 @@
+package dae
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/molrg"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Instance is one independent training problem for Algorithm 1.
+type Instance struct {
+	X     *mat.Dense   // N×n training data x⁽ⁱ⁾, one sample per row
+	Truth []*mat.Dense // U⋆_k (n×d_k), needed only by InitNearTruth
+	Seed  uint64       // instance seed; with Config.Seed it fixes the init and every random draw
+}
+
+// Result is the outcome of Algorithm 1 on a batch of instances.
+type Result struct {
+	Bases     [][]*mat.Dense // Bases[i][k]: the trained U_k (n×d_k) of instance i
+	Objective []float64      // Objective[i]: the clustering objective (18) of Bases[i] on instance i's data
+	Restart   []int          // Restart[i]: the restart that gave Bases[i] (0 when Config.Restarts = 1)
+	Loss      [][]float64    // Loss[i][w]: minibatch loss of instance i averaged over window w
+	LossSteps []int          // LossSteps[w]: number of steps done at the end of window w
+	MeanLoss  []float64      // MeanLoss[w]: Loss[·][w] averaged over instances
+}
+
+// Train runs Algorithm 1 on every instance, all of them in one graph.
+// See TrainContext.
+func Train(cfg Config, instances []Instance) (*Result, error) {
+	return TrainContext(context.Background(), cfg, instances, nil)
+}
+
+// TrainContext runs Algorithm 1 (minibatch SGD on the loss (6) with
+// U_k ← P_O(U_k − η∇_{U_k}ℓ) after every step) on every instance, all of
+// them in one graph: the data are padded to [I, N_max, n] and each instance
+// draws its minibatch only from its own N_i rows. Each step draws, per
+// instance and per minibatch slot, a sample index uniformly from 0..N_i−1 (with
+// replacement), a noise level uniformly from the T levels and ε ~ N(0, Iₙ).
+// The instances must share n; each has its own seed, and an instance gets the
+// same result whether trained alone or in a batch.
+//
+// With Config.Restarts = R > 1 every instance is trained from R
+// initializations (all in the same graph) and the run with the largest
+// clustering objective (18), Σ_i max_k ‖U_kᵀx_i‖², is returned.
+//
+// progress, when not nil, is called after every graph execution with the
+// number of steps done. Cancelling ctx stops training between executions and
+// returns ctx.Err().
+func TrainContext(ctx context.Context, cfg Config, instances []Instance, progress func(done, total int)) (*Result, error) {
+	n, err := validateInstances(&cfg, instances)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Validate(n); err != nil {
+		return nil, err
+	}
+	be := cfg.Backend
+	if be == nil {
+		if be, err = backend.Default(); err != nil {
+			return nil, err
+		}
+	}
+	if be, err = trainingBackend(be); err != nil {
+		return nil, err
+	}
+
+	// Runs: every instance × every restart, each with its own RNG key.
+	numRuns := len(instances) * cfg.Restarts
+	runInst := make([]int, numRuns)
+	keys := make([]uint64, numRuns)
+	for i, in := range instances {
+		for r := range cfg.Restarts {
+			run := i*cfg.Restarts + r
+			runInst[run] = i
+			keys[run] = restartKey(instanceKey(cfg.Seed, in.Seed), r)
+		}
+	}
+
+	// Inputs that do not change: data, counts, keys, levels. N_max is
+	// rounded up to a multiple of 8 so that sweeps over N reuse graphs.
+	nMax := 0
+	for _, in := range instances {
+		nMax = max(nMax, in.X.RawMatrix().Rows)
+	}
+	nMax = (nMax + 7) / 8 * 8
+	data := make([]float32, numRuns*nMax*n)
+	counts := make([]int32, numRuns)
+	for run, i := range runInst {
+		x := instances[i].X
+		r, _ := x.Dims()
+		counts[run] = int32(r)
+		for a := range r {
+			for b := range n {
+				data[(run*nMax+a)*n+b] = float32(x.At(a, b))
+			}
+		}
+	}
+	lv := cfg.levels()
+	levels := make([]float32, 0, 3*len(lv))
+	for _, l := range lv {
+		levels = append(levels, float32(l.S), float32(l.Sigma), float32(l.Lambda))
+	}
+	fixed := []*tensors.Tensor{
+		tensors.FromFlatDataAndDimensions(data, numRuns, nMax, n),
+		tensors.FromFlatDataAndDimensions(counts, numRuns),
+		tensors.FromFlatDataAndDimensions(keys, numRuns),
+		tensors.FromFlatDataAndDimensions(levels, len(lv), 3),
+	}
+	for _, t := range fixed {
+		if err := t.MaterializeOnDevice(be, false, 0); err != nil {
+			return nil, err
+		}
+	}
+
+	bases := initBases(&cfg, instances, runInst, keys, n)
+	exec, release, err := acquireExec(newExecKey(be, &cfg, [4]int{numRuns, nMax, n, len(lv)}), &cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+
+	numK := len(cfg.Dims)
+	stepLoss := make([][]float32, 0, cfg.Steps) // [step][run]
+	for done := 0; done < cfg.Steps; {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s := min(cfg.StepsPerExec, cfg.Steps-done)
+		lr := make([]float32, s)
+		for j := range lr {
+			lr[j] = float32(cfg.stepSize(done + j))
+		}
+		args := make([]any, 0, numK+len(fixed)+2)
+		for _, b := range bases {
+			donated, err := DonateTensorBuffer(b, be, 0)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, donated)
+		}
+		for _, t := range fixed {
+			args = append(args, t)
+		}
+		args = append(args, uint64(done), lr)
+		out, err := exec.Call(args...)
+		if err != nil {
+			return nil, fmt.Errorf("dae: Algorithm 1 at step %d: %w", done, err)
+		}
+		bases = out[:numK]
+		losses, err := tensors.CopyFlatData[float32](out[numK])
+		if err != nil {
+			return nil, err
+		}
+		for j := range s {
+			stepLoss = append(stepLoss, losses[j*numRuns:(j+1)*numRuns])
+		}
+		done += s
+		if progress != nil {
+			progress(done, cfg.Steps)
+		}
+	}
+	return collect(&cfg, instances, bases, stepLoss, n)
+}
+
+// restartKey derives the key of restart r; restart 0 keeps the instance key,
+// so Restarts = 1 and the first restart of Restarts > 1 coincide.
+func restartKey(key uint64, r int) uint64 {
+	if r == 0 {
+		return key
+	}
+	return splitMix64(key ^ splitMix64(uint64(r)+0x72657374))
+}
+
+// stepGraph builds S = len(lr) unrolled SGD steps of Algorithm 1. Inputs:
+// U_0..U_{K−1} [I, n, d_k], data [I, N_max, n], counts [I] Int32, keys [I]
+// Uint64, levels [T, 3] (s, σ, λ), the first step index (scalar Uint64) and
+// the step sizes lr [S]. Outputs: the updated U_k and the minibatch losses
+// [S, I].
+func stepGraph(cfg *Config) func(inputs []*Node) []*Node {
+	dae := cfg.Parameterization.DAE(cfg.Pi)
+	numK, batch, iters := len(cfg.Dims), cfg.BatchSize, cfg.PolarIterations
+	return func(inputs []*Node) []*Node {
+		us := append([]*Node(nil), inputs[:numK]...)
+		data, counts, keys, levels, step0, lr := inputs[numK], inputs[numK+1], inputs[numK+2], inputs[numK+3], inputs[numK+4], inputs[numK+5]
+		g := data.Graph()
+		dims := data.Shape().Dimensions
+		numInst, nMax, n := dims[0], dims[1], dims[2]
+		numT := levels.Shape().Dimensions[0]
+		flat := Reshape(data, numInst*nMax, n)
+		rowBase := Mul(Iota(g, shapes.Make(dtypes.Int32, numInst, 1), 0), Const(g, int32(nMax)))
+		countsF := InsertAxes(ConvertDType(counts, dtypes.Float32), -1) // [I, 1]
+		lastRow := InsertAxes(Sub(counts, Const(g, int32(1))), -1)      // [I, 1]
+		numS := lr.Shape().Dimensions[0]
+		losses := make([]*Node, numS)
+		for j := range numS {
+			step := Add(step0, Const(g, uint64(j)))
+			// Minibatch: sample indices uniform in 0..N_i−1.
+			idx := ConvertDType(Floor(Mul(randomUniform(keys, step, 0, batch), countsF)), dtypes.Int32)
+			idx = Min(idx, lastRow)
+			x0 := Gather(flat, InsertAxes(Add(idx, rowBase), -1)) // [I, B, n]
+			// Noise levels uniform in 0..T−1.
+			tIdx := ConvertDType(Floor(Mul(randomUniform(keys, step, 1, batch), Const(g, float32(numT)))), dtypes.Int32)
+			tIdx = Min(tIdx, Const(g, int32(numT-1)))
+			lvl := Gather(levels, InsertAxes(tIdx, -1)) // [I, B, 3]
+			s := Squeeze(SliceAxis(lvl, -1, AxisElem(0)), -1)
+			sigma := Squeeze(SliceAxis(lvl, -1, AxisElem(1)), -1)
+			lambda := Squeeze(SliceAxis(lvl, -1, AxisElem(2)), -1)
+			eps := randomNormal(keys, step, 2, batch, n)     // [I, B, n]
+			loss := Loss(dae, us, x0, eps, s, sigma, lambda) // [I]
+			// Summing the instances' losses keeps their gradients separate.
+			grads := Gradient(ReduceAllSum(loss), us...)
+			eta := Reshape(SliceAxis(lr, 0, AxisElem(j)))
+			for k := range us {
+				us[k] = Polar(Sub(us[k], Mul(eta, grads[k])), iters)
+			}
+			losses[j] = loss
+		}
+		return append(us, Stack(losses, 0))
+	}
+}
+
+// initBases draws the initial U_k of every run on the host.
+func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, n int) []*tensors.Tensor {
+	out := make([]*tensors.Tensor, len(cfg.Dims))
+	for k, d := range cfg.Dims {
+		flat := make([]float32, 0, len(runInst)*n*d)
+		for run, i := range runInst {
+			rng := rand.New(rand.NewPCG(keys[run], 0x696e6974+uint64(k)))
+			var u *mat.Dense
+			switch cfg.Init {
+			case InitNearTruth:
+				u = nearTruth(instances[i].Truth[k], cfg.InitPerturbation, rng)
+			default:
+				u = molrg.RandomOrthonormal(n, d, rng)
+			}
+			for a := range n {
+				for b := range d {
+					flat = append(flat, float32(u.At(a, b)))
+				}
+			}
+		}
+		out[k] = tensors.FromFlatDataAndDimensions(flat, len(runInst), n, d)
+	}
+	return out
+}
+
+// nearTruth is the initialization of eq. (48): P_O(U⋆ + δ·G), G with
+// i.i.d. N(0, 1/n) entries, projected with gonum's SVD.
+func nearTruth(truth *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
+	n, d := truth.Dims()
+	y := mat.DenseCopyOf(truth)
+	scale := delta / math.Sqrt(float64(n))
+	for a := range n {
+		for b := range d {
+			y.Set(a, b, y.At(a, b)+scale*rng.NormFloat64())
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(y, mat.SVDThin) {
+		return y
+	}
+	var w, v mat.Dense
+	svd.UTo(&w)
+	svd.VTo(&v)
+	y.Mul(&w, v.T())
+	return y
+}
+
+// collect turns the final state and per-step losses into a Result, keeping
+// for every instance the restart with the largest objective (18).
+func collect(cfg *Config, instances []Instance, bases []*tensors.Tensor, stepLoss [][]float32, n int) (*Result, error) {
+	numInst, numR := len(instances), cfg.Restarts
+	flats := make([][]float32, len(cfg.Dims))
+	for k := range cfg.Dims {
+		var err error
+		if flats[k], err = tensors.CopyFlatData[float32](bases[k]); err != nil {
+			return nil, err
+		}
+	}
+	runBases := func(run int) []*mat.Dense {
+		us := make([]*mat.Dense, len(cfg.Dims))
+		for k, d := range cfg.Dims {
+			u := mat.NewDense(n, d, nil)
+			for a := range n {
+				for b := range d {
+					u.Set(a, b, float64(flats[k][(run*n+a)*d+b]))
+				}
+			}
+			us[k] = u
+		}
+		return us
+	}
+	res := &Result{
+		Bases:     make([][]*mat.Dense, numInst),
+		Objective: make([]float64, numInst),
+		Restart:   make([]int, numInst),
+		Loss:      make([][]float64, numInst),
+	}
+	for i, in := range instances {
+		for r := range numR {
+			us := runBases(i*numR + r)
+			obj := ClusteringObjective(in.X, us)
+			if r == 0 || obj > res.Objective[i] {
+				res.Bases[i], res.Objective[i], res.Restart[i] = us, obj, r
+			}
+		}
+	}
+	for start := 0; start < len(stepLoss); start += cfg.LogEvery {
+		end := min(start+cfg.LogEvery, len(stepLoss))
+		mean := 0.0
+		for i := range numInst {
+			run := i*numR + res.Restart[i]
+			s := 0.0
+			for _, row := range stepLoss[start:end] {
+				s += float64(row[run])
+			}
+			s /= float64(end - start)
+			res.Loss[i] = append(res.Loss[i], s)
+			mean += s
+		}
+		res.LossSteps = append(res.LossSteps, end)
+		res.MeanLoss = append(res.MeanLoss, mean/float64(numInst))
+	}
+	return res, nil
+}
+
+// ClusteringObjective is the subspace-clustering objective of eq. (18),
+// Σ_k Σ_{i∈C_k} ‖U_kᵀx_i‖² with C_k = {i : ‖U_kᵀx_i‖ ≥ ‖U_lᵀx_i‖ ∀l}, that
+// is Σ_i max_k ‖U_kᵀx_i‖², for data x (one sample per row). With K = 1 it
+// is the PCA objective of eq. (12).
+func ClusteringObjective(x *mat.Dense, bases []*mat.Dense) float64 {
+	r, _ := x.Dims()
+	total := 0.0
+	for i := range r {
+		row := x.RowView(i)
+		best := 0.0
+		for _, u := range bases {
+			var c mat.VecDense
+			c.MulVec(u.T(), row)
+			best = math.Max(best, mat.Dot(&c, &c))
+		}
+		total += best
+	}
+	return total
+}
+
+// validateInstances checks the instances and returns their common n.
+func validateInstances(cfg *Config, instances []Instance) (int, error) {
+	if len(instances) < 1 {
+		return 0, fmt.Errorf("dae: %d instances, want at least 1", len(instances))
+	}
+	n := 0
+	for i, in := range instances {
+		if in.X == nil {
+			return 0, fmt.Errorf("dae: instance %d: data X is nil, want an N×n matrix", i)
+		}
+		r, c := in.X.Dims()
+		if r < 1 || c < 1 {
+			return 0, fmt.Errorf("dae: instance %d: data X is %d×%d, want N ≥ 1 samples of dimension n ≥ 1", i, r, c)
+		}
+		if i == 0 {
+			n = c
+		} else if c != n {
+			return 0, fmt.Errorf("dae: instance %d: data X has dimension n = %d, want n = %d like instance 0", i, c, n)
+		}
+		for a := range r {
+			for b := range c {
+				if v := in.X.At(a, b); !finite(v) {
+					return 0, fmt.Errorf("dae: instance %d: data X[%d,%d] = %v, want finite values", i, a, b, v)
+				}
+			}
+		}
+		if cfg.Init == InitNearTruth {
+			if len(in.Truth) != len(cfg.Dims) {
+				return 0, fmt.Errorf("dae: instance %d: Truth has %d bases, want K = %d for InitNearTruth", i, len(in.Truth), len(cfg.Dims))
+			}
+			for k, u := range in.Truth {
+				if u == nil {
+					return 0, fmt.Errorf("dae: instance %d: Truth[%d] is nil, want an n×d_k matrix", i, k)
+				}
+				if ur, uc := u.Dims(); ur != n || (k < len(cfg.Dims) && uc != cfg.Dims[k]) {
+					return 0, fmt.Errorf("dae: instance %d: Truth[%d] is %d×%d, want n×d_k = %d×%d", i, k, ur, uc, n, cfg.Dims[k])
+				}
+				for a := range n {
+					for b := range cfg.Dims[k] {
+						if !finite(u.At(a, b)) {
+							return 0, fmt.Errorf("dae: instance %d: Truth[%d][%d,%d] = %v, want finite values", i, k, a, b, u.At(a, b))
+						}
+					}
+				}
+			}
+		}
+	}
+	return n, nil
+}
