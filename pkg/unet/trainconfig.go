@@ -1,0 +1,113 @@
+package unet
+
+import (
+	"fmt"
+	"math"
+)
+
+// TrainConfig holds the hyperparameters of EDM training (EDM
+// training_loop.py) and the bookkeeping of a run.
+type TrainConfig struct {
+	LR              float64 // Adam learning rate, > 0 (paper: 1e-3)
+	Beta1, Beta2    float64 // Adam β₁, β₂ in [0, 1) (EDM: 0.9, 0.999)
+	Eps             float64 // Adam ε, > 0 (EDM: 1e-8)
+	LRRampupKimg    float64 // linear learning-rate warm-up over this many kimg, ≥ 0 (EDM: 10000)
+	EMAHalfLifeKimg float64 // EMA half-life in kimg, ≥ 0 (EDM: 500)
+	EMARampupRatio  float64 // EMA half-life ≤ ratio·(images seen), ≥ 0, 0 = off (EDM: 0.05)
+	BatchSize       int     // images per step, ≥ 1
+	TotalSteps      int     // optimizer steps of the whole run, ≥ 1
+	PMean, PStd     float64 // ln σ ~ N(PMean, PStd²) (EDM: −1.2, 1.2), PStd > 0
+	Seed            uint64  // seeds minibatches, σ, ε and dropout: each is a function of (Seed, step)
+
+	LogEvery        int    // a Progress record every LogEvery steps, ≥ 1
+	CheckpointDir   string // where checkpoints go; "" = no checkpoints
+	CheckpointEvery int    // steps between checkpoints, ≥ 0 (0: only at the end or on interrupt)
+	KeepCheckpoints int    // keep the newest K checkpoints, ≥ 0 (0 = keep all, e.g. for Figure 7 snapshots)
+
+	// Progress, when set, receives every Progress record.
+	Progress func(Progress) `json:"-"`
+}
+
+// DefaultTrainConfig is a CPU-sized run: Adam(1e-3, 0.9, 0.999, 1e-8),
+// batch 64, 2000 steps, 10 kimg of learning-rate warm-up, EDM's EMA
+// (half-life 500 kimg, ramp-up ratio 0.05), EDM's σ distribution, a record
+// every 100 steps, a checkpoint every 500 (when CheckpointDir is set).
+func DefaultTrainConfig() TrainConfig {
+	return TrainConfig{
+		LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
+		LRRampupKimg: 10, EMAHalfLifeKimg: 500, EMARampupRatio: 0.05,
+		BatchSize: 64, TotalSteps: 2000, PMean: PMean, PStd: PStd, Seed: 1,
+		LogEvery: 100, CheckpointEvery: 500,
+	}
+}
+
+// AuthorsTrainConfig is the paper's U-Net run with EDM's defaults: Adam
+// lr 1e-3, batch 512, 6 Mimg (11 719 steps), lr warm-up 10 Mimg, EMA
+// half-life 0.5 Mimg with ramp-up ratio 0.05.
+func AuthorsTrainConfig() TrainConfig {
+	c := DefaultTrainConfig()
+	c.BatchSize = 512
+	c.TotalSteps = (6_000_000 + 511) / 512
+	c.LRRampupKimg = 10000
+	c.LogEvery = 50
+	c.CheckpointEvery = 1000
+	return c
+}
+
+// Validate checks every field and returns an error naming the first bad
+// one and its allowed range.
+func (c TrainConfig) Validate() error {
+	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+	switch {
+	case !(c.LR > 0) || !finite(c.LR):
+		return fmt.Errorf("unet: LR = %g, want finite > 0", c.LR)
+	case !(c.Beta1 >= 0 && c.Beta1 < 1):
+		return fmt.Errorf("unet: Beta1 = %g, want in [0, 1)", c.Beta1)
+	case !(c.Beta2 >= 0 && c.Beta2 < 1):
+		return fmt.Errorf("unet: Beta2 = %g, want in [0, 1)", c.Beta2)
+	case !(c.Eps > 0) || !finite(c.Eps):
+		return fmt.Errorf("unet: Eps = %g, want finite > 0", c.Eps)
+	case !(c.LRRampupKimg >= 0) || !finite(c.LRRampupKimg):
+		return fmt.Errorf("unet: LRRampupKimg = %g, want finite ≥ 0", c.LRRampupKimg)
+	case !(c.EMAHalfLifeKimg >= 0) || !finite(c.EMAHalfLifeKimg):
+		return fmt.Errorf("unet: EMAHalfLifeKimg = %g, want finite ≥ 0", c.EMAHalfLifeKimg)
+	case !(c.EMARampupRatio >= 0) || !finite(c.EMARampupRatio):
+		return fmt.Errorf("unet: EMARampupRatio = %g, want finite ≥ 0", c.EMARampupRatio)
+	case c.BatchSize < 1:
+		return fmt.Errorf("unet: BatchSize = %d, want ≥ 1", c.BatchSize)
+	case c.TotalSteps < 1:
+		return fmt.Errorf("unet: TotalSteps = %d, want ≥ 1", c.TotalSteps)
+	case !finite(c.PMean):
+		return fmt.Errorf("unet: PMean = %g, want finite", c.PMean)
+	case !(c.PStd > 0) || !finite(c.PStd):
+		return fmt.Errorf("unet: PStd = %g, want finite > 0", c.PStd)
+	case c.LogEvery < 1:
+		return fmt.Errorf("unet: LogEvery = %d, want ≥ 1", c.LogEvery)
+	case c.CheckpointEvery < 0:
+		return fmt.Errorf("unet: CheckpointEvery = %d, want ≥ 0", c.CheckpointEvery)
+	case c.KeepCheckpoints < 0:
+		return fmt.Errorf("unet: KeepCheckpoints = %d, want ≥ 0", c.KeepCheckpoints)
+	}
+	return nil
+}
+
+// LearningRate is EDM's ramped learning rate after step+1 steps:
+// lr·min(images/(LRRampupKimg·1000), 1), images = (step+1)·BatchSize.
+// (EDM uses the images seen before the step, so its first step has lr = 0;
+// counting the current batch makes LRRampupKimg = 0 mean "no warm-up".)
+func (c TrainConfig) LearningRate(step int) float64 {
+	nimg := float64(step+1) * float64(c.BatchSize)
+	return c.LR * math.Min(nimg/math.Max(c.LRRampupKimg*1000, 1e-8), 1)
+}
+
+// EMABeta is EDM's EMA decay after step+1 steps: β = ½^(B/max(h, 1e-8)),
+// h = EMAHalfLifeKimg·1000, capped at EMARampupRatio·images when the ratio
+// is > 0; ema ← β·ema + (1−β)·θ.
+func (c TrainConfig) EMABeta(step int) float64 {
+	nimg := float64(step+1) * float64(c.BatchSize)
+	h := c.EMAHalfLifeKimg * 1000
+	if c.EMARampupRatio > 0 {
+		h = math.Min(h, nimg*c.EMARampupRatio)
+	}
+	return math.Pow(0.5, float64(c.BatchSize)/math.Max(h, 1e-8))
+}
