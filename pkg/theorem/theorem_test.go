@@ -1,0 +1,214 @@
+package theorem
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/dae"
+	"github.com/molrg/molrg/pkg/molrg"
+	"github.com/molrg/molrg/pkg/subspace"
+	"gonum.org/v1/gonum/mat"
+)
+
+func sampleData(t *testing.T, p molrg.Params, counts []int, seed uint64) (*molrg.Model, *mat.Dense) {
+	t.Helper()
+	m, err := molrg.New(p, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.SampleCounts(counts, seed+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, s.X
+}
+
+func TestLevelsFollowTheConfig(t *testing.T) {
+	cfg := dae.DefaultConfig(dae.ParamSingleGaussian, 3)
+	cfg.T, cfg.SigmaMin, cfg.SigmaMax = 4, 0.1, 0.4
+	cfg.Lambda = func(s float64) float64 { return 1 / s }
+	lv := Levels(cfg)
+	for i, want := range []float64{0.1, 0.2, 0.3, 0.4} {
+		if math.Abs(lv[i].Sigma-want) > 1e-15 || lv[i].S != 1 || math.Abs(lv[i].Lambda-1/want) > 1e-12 {
+			t.Errorf("level %d = %+v, want σ = %v, s = 1, λ = 1/σ", i, lv[i], want)
+		}
+	}
+	cfg.T = 1
+	if lv := Levels(cfg); len(lv) != 1 || lv[0].Sigma != 0.1 {
+		t.Errorf("T = 1: levels %+v, want σ = σ_min", lv)
+	}
+	cfg.Levels = []dae.Level{{S: 0.5, Sigma: 2, Lambda: 3}}
+	if lv := Levels(cfg); len(lv) != 1 || lv[0] != cfg.Levels[0] {
+		t.Errorf("explicit levels %+v, want %+v", lv, cfg.Levels)
+	}
+}
+
+// The closed forms agree with a Monte-Carlo estimate through the DAE graphs
+// of pkg/dae (the integrand Algorithm 1 differentiates), for several s_t too.
+func TestClosedFormsMatchMonteCarlo(t *testing.T) {
+	levels := []dae.Level{{S: 1, Sigma: 0.1, Lambda: 1}, {S: 0.7, Sigma: 0.5, Lambda: 2}, {S: 1, Sigma: 1.5, Lambda: 0.5}}
+	be := backend.Must()
+	rng := rand.New(rand.NewPCG(3, 4))
+
+	_, x := sampleData(t, molrg.Params{N: 8, Dims: []int{3}, Noise: 0.2}, []int{12}, 5)
+	u := molrg.RandomOrthonormal(8, 3, rng)
+	exact, err := SingleGaussianLoss(x, u, levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, se, err := MonteCarloLoss(be, dae.ParamSingleGaussian, nil, x, []*mat.Dense{u}, levels, 2000, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(mc-exact) > 4*se || se > 0.01*exact {
+		t.Errorf("single Gaussian: closed form %v, Monte Carlo %v ± %v", exact, mc, se)
+	}
+
+	_, x2 := sampleData(t, molrg.Params{N: 8, Dims: []int{2, 3}, Orthogonal: true}, []int{6, 6}, 11)
+	bases := []*mat.Dense{molrg.RandomOrthonormal(8, 2, rng), molrg.RandomOrthonormal(8, 3, rng)}
+	exact, err = HardMaxLoss(x2, bases, levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mc, se, err = MonteCarloLoss(be, dae.ParamHardMax, nil, x2, bases, levels, 2000, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(mc-exact) > 4*se || se > 0.01*exact {
+		t.Errorf("hard max: closed form %v, Monte Carlo %v ± %v", exact, mc, se)
+	}
+}
+
+// Theorems 1 and 3: the loss is a − b·objective/N with b > 0, for any bases.
+func TestAffineRelations(t *testing.T) {
+	levels := []dae.Level{{S: 1, Sigma: 0.2, Lambda: 1}, {S: 1, Sigma: 0.6, Lambda: 1}}
+	_, x := sampleData(t, molrg.Params{N: 10, Dims: []int{2, 2}, Orthogonal: true}, []int{7, 5}, 21)
+	a, b, err := SingleGaussianAffine(x, 2, levels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(b > 0) {
+		t.Fatalf("b = %v, want > 0", b)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5 {
+		u := molrg.RandomOrthonormal(10, 2, rng)
+		l, _ := SingleGaussianLoss(x, u, levels)
+		if want := a - b*subspace.PCAObjective(x, u)/12; math.Abs(l-want) > 1e-12 {
+			t.Errorf("single Gaussian loss %v, a − bF/N = %v", l, want)
+		}
+		bases := []*mat.Dense{u, molrg.RandomOrthonormal(10, 2, rng)}
+		h, _ := HardMaxLoss(x, bases, levels)
+		g, _ := subspace.ClusteringObjective(x, bases)
+		if want := a - b*g/12; math.Abs(h-want) > 1e-12 {
+			t.Errorf("hard-max loss %v, a − bG/N = %v", h, want)
+		}
+	}
+}
+
+// Theorem 2: with N < d noiseless samples, completing their span with
+// directions orthogonal to U⋆ is an optimum of (12) at distance √(2(d−N)).
+func TestRecoveryLowerBoundIsAttained(t *testing.T) {
+	const n, d, nSamples = 12, 5, 2
+	m, x := sampleData(t, molrg.Params{N: n, Dims: []int{d}}, []int{nSamples}, 31)
+	// Orthonormal basis of [span(data), complement of U⋆]: QR of [Xᵀ | G − U⋆U⋆ᵀG].
+	rng := rand.New(rand.NewPCG(5, 6))
+	y := mat.NewDense(n, d, nil)
+	for j := range nSamples {
+		y.SetCol(j, x.RawRowView(j))
+	}
+	var proj mat.Dense
+	proj.Mul(m.Bases[0], m.Bases[0].T())
+	for j := nSamples; j < d; j++ {
+		g := make([]float64, n)
+		for i := range g {
+			g[i] = rng.NormFloat64()
+		}
+		gv := mat.NewVecDense(n, g)
+		var pg mat.VecDense
+		pg.MulVec(&proj, gv)
+		gv.SubVec(gv, &pg)
+		y.SetCol(j, gv.RawVector().Data)
+	}
+	var qr mat.QR
+	qr.Factorize(y)
+	var q mat.Dense
+	qr.QTo(&q)
+	u := mat.DenseCopyOf(q.Slice(0, n, 0, d))
+	best := mat.Norm(x, 2)
+	if f := subspace.PCAObjective(x, u); math.Abs(f-best*best) > 1e-9 {
+		t.Fatalf("completed basis has objective %v, want the maximum ‖X‖²_F = %v", f, best*best)
+	}
+	if got, want := subspace.Distance(u, m.Bases[0]), RecoveryLowerBound(d, nSamples); math.Abs(got-want) > 1e-9 {
+		t.Errorf("distance %v, want √(2(d−N)) = %v", got, want)
+	}
+	if RecoveryLowerBound(3, 3) != 0 || RecoveryLowerBound(3, 7) != 0 {
+		t.Error("bound for N ≥ d, want 0")
+	}
+}
+
+func TestTrainSnapshotsConvergesToPCA(t *testing.T) {
+	_, x := sampleData(t, molrg.Params{N: 24, Dims: []int{6}, Noise: 0.05}, []int{40}, 41)
+	cfg := dae.DefaultConfig(dae.ParamSingleGaussian, 6)
+	cfg.StepsPerExec, cfg.LogEvery = 10, 20
+	snaps, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x, Seed: 1}}, []int{40, 20, 200}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{0, 20, 40, 200}; len(snaps.Steps) != 4 || snaps.Steps[1] != 20 || snaps.Steps[3] != 200 {
+		t.Fatalf("steps %v, want %v", snaps.Steps, want)
+	}
+	if len(snaps.LossSteps) != 10 || snaps.LossSteps[9] != 200 || len(snaps.Loss[0]) != 10 {
+		t.Errorf("loss windows at %v, want 10 windows ending at 200", snaps.LossSteps)
+	}
+	pca, _ := subspace.PCA(x, 6)
+	first := subspace.Distance(snaps.Bases[0][0][0], pca)
+	last := subspace.Distance(snaps.Bases[3][0][0], pca)
+	if first < 0.5 || last > 0.05 {
+		t.Errorf("distance to PCA from %v (init) to %v (200 steps), want a random start and convergence", first, last)
+	}
+	if _, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x}}, []int{5, 5}, nil); err == nil || !strings.Contains(err.Error(), "distinct") {
+		t.Errorf("repeated checkpoint: err = %v", err)
+	}
+	cfg.Init = dae.InitNearTruth
+	if _, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x}}, []int{5}, nil); err == nil || !strings.Contains(err.Error(), "InitRandom") {
+		t.Errorf("InitNearTruth: err = %v", err)
+	}
+}
+
+func TestRecoveryCurve(t *testing.T) {
+	train := dae.DefaultConfig(dae.ParamSingleGaussian, 6)
+	train.Steps, train.StepsPerExec = 300, 10
+	res, err := Recovery(context.Background(), RecoveryConfig{
+		Model: molrg.Params{N: 24, Dims: []int{6}}, Nk: []int{1, 2, 16}, Instances: 2, Seed: 3, Train: &train,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range 2 {
+		if res.Baseline[0][r] < 1 || res.Baseline[2][r] > 1e-9 {
+			t.Errorf("instance %d: PCA errors %v (N = 1) and %v (N = 16), want failure and exact recovery", r, res.Baseline[0][r], res.Baseline[2][r])
+		}
+		if res.TrainedOK[0][r] || !res.TrainedOK[2][r] {
+			t.Errorf("instance %d: Algorithm 1 errors %v (N = 1), %v (N = 16)", r, res.Trained[0][r], res.Trained[2][r])
+		}
+	}
+	if rate := Rate(res.BaselineOK); rate[0] != 0 || rate[2] != 1 {
+		t.Errorf("PCA success rates %v", rate)
+	}
+	mean, std := MeanStd([][]float64{{1, 3}, {2}})
+	if mean[0] != 2 || math.Abs(std[0]-math.Sqrt2) > 1e-15 || mean[1] != 2 || std[1] != 0 {
+		t.Errorf("MeanStd = %v, %v", mean, std)
+	}
+	if _, err := Recovery(context.Background(), RecoveryConfig{Model: molrg.Params{N: 12, Dims: []int{3}}, Nk: []int{0}, Instances: 1}, nil); err == nil || !strings.Contains(err.Error(), "N_k ≥ 1") {
+		t.Errorf("N_k = 0: err = %v", err)
+	}
+	bad := dae.DefaultConfig(dae.ParamSingleGaussian, 4)
+	if _, err := Recovery(context.Background(), RecoveryConfig{Model: molrg.Params{N: 12, Dims: []int{3}}, Nk: []int{2}, Instances: 1, Train: &bad}, nil); err == nil || !strings.Contains(err.Error(), "d_0") {
+		t.Errorf("mismatched dims: err = %v", err)
+	}
+}
