@@ -65,7 +65,7 @@ func New() (compute.Backend, Info, error) {
 	name, arg, _ := strings.Cut(config, ":")
 	switch name {
 	case gobackend.BackendName:
-		return goBackend("")
+		return goBackend("", arg)
 	case xla.BackendName:
 		return xlaRequested(arg)
 	default:
@@ -97,7 +97,7 @@ func auto() (compute.Backend, Info, error) {
 	}
 	notice := strings.Join(why, "; ") + "; using the pure-Go backend"
 	fmt.Fprintln(os.Stderr, "molrg:", notice)
-	return goBackend(notice)
+	return goBackend(notice, "")
 }
 
 // xlaRequested serves GOMLX_BACKEND=xla[:cpu|:cuda|:/path].
@@ -148,8 +148,18 @@ func xlaBackend(path string, dev device) (compute.Backend, Info, error) {
 	return b, info, nil
 }
 
-func goBackend(notice string) (compute.Backend, Info, error) {
-	b, err := gobackend.New("")
+// goSequential is the pure-Go backend's configuration unless GOMLX_BACKEND
+// gives one ("go:<config>"): compute v0.1.2 schedules independent ops in
+// parallel by default, and a few large matmuls ready at once can each hold a
+// worker while waiting for more (a deadlock seen in U-Net training). Running
+// ops in sequence keeps the parallelism inside each op.
+const goSequential = "ops_sequential"
+
+func goBackend(notice, config string) (compute.Backend, Info, error) {
+	if config == "" {
+		config = goSequential
+	}
+	b, err := gobackend.New(config)
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("backend: pure-Go backend: %w", err)
 	}

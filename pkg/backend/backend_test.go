@@ -102,7 +102,7 @@ func TestXLAMatchesGo(t *testing.T) {
 	if info.PJRTVersion == "" || info.Name != "xla" {
 		t.Errorf("XLA info %+v lacks the PJRT version", info)
 	}
-	gb, _, err := goBackend("")
+	gb, _, err := goBackend("", "")
 	if err != nil {
 		t.Fatal(err)
 	}

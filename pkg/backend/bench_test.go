@@ -19,7 +19,7 @@ func backends(b *testing.B) map[string]compute.Backend {
 		}
 		out["xla-cpu"] = xb
 	}
-	gb, _, err := goBackend("")
+	gb, _, err := goBackend("", "")
 	if err != nil {
 		b.Fatal(err)
 	}
