@@ -1,7 +1,8 @@
 // Package backend picks the GoMLX backend for the whole project, in this order:
 //
-//  1. $GOMLX_BACKEND when set: "go" (the pure-Go backend), "xla" (XLA with the
-//     plugin found below), "xla:cpu", "xla:cuda", or "xla:/abs/path/plugin.so".
+//  1. $GOMLX_BACKEND when set: "go" (the pure-Go backend; "go:<config>" to pass
+//     its configuration), "xla" (XLA with the plugin found below), "xla:cpu",
+//     "xla:cuda", or "xla:/abs/path/plugin.so".
 //     A requested backend that cannot be had is an error naming what is
 //     missing and how to install it.
 //  2. XLA on CUDA, when an NVIDIA GPU and the CUDA PJRT plugin (PyPI wheel
