@@ -100,7 +100,7 @@ type Config struct {
 	FinalStepSize float64 // η at the last step, > 0; geometric interpolation in between (= StepSize: constant)
 	BatchSize     int     // samples per instance per step (drawn uniformly with replacement)
 	Steps         int     // SGD steps
-	StepsPerExec  int     // SGD steps unrolled into one graph execution
+	StepsPerExec  int     // SGD steps per graph execution, in a While loop (the pure-Go backend runs one step per execution)
 	LogEvery      int     // the loss curve averages the minibatch loss over windows of this many steps
 
 	Init             Init
@@ -110,6 +110,8 @@ type Config struct {
 
 	Seed    uint64          // run seed, mixed with every Instance.Seed
 	Backend compute.Backend // nil: backend.Default()
+
+	unrolled bool // tests: unroll the steps even where a While loop is used
 }
 
 // DefaultConfig returns the defaults (ours) for Algorithm 1 with K = len(dims)
@@ -129,7 +131,8 @@ type Config struct {
 //     large η acts like a subspace (power) iteration, U ← P_O((I + 2ηcΣ̂)U),
 //     and reaches the basin of the optimum in tens of steps; the decay then
 //     averages out the minibatch and ε noise.
-//   - batch 32, 2000 steps, 25 steps per execution, loss logged every 50.
+//   - batch 32, 2000 steps, 50 steps per execution (a While loop; the
+//     pure-Go backend runs one step per execution), loss logged every 50.
 //   - random Haar initialization, one start, 24 Newton–Schulz iterations.
 //     For K ≥ 2 the loss has spurious local minima from a random start
 //     (bases that mix directions of different subspaces, as in K-subspaces):
@@ -146,7 +149,7 @@ func DefaultConfig(p Parameterization, dims ...int) Config {
 		FinalStepSize:    0.005,
 		BatchSize:        32,
 		Steps:            2000,
-		StepsPerExec:     25,
+		StepsPerExec:     50,
 		LogEvery:         50,
 		Init:             InitRandom,
 		InitPerturbation: 0.5,

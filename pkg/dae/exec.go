@@ -21,6 +21,7 @@ type execKey struct {
 	pi      string
 	batch   int
 	polar   int
+	loop    bool
 	shape   [4]int // I, N_max (padded), n, T
 }
 
@@ -36,6 +37,12 @@ var execCache = struct {
 	tick    uint64
 }{entries: map[execKey]*execEntry{}}
 
+// maxUnrolledSteps is the number of steps per execution where the steps are
+// unrolled (the pure-Go backend): there unrolling saves nothing measurable,
+// while building the graph grows quadratically with the number of steps
+// (every Gradient call walks the whole graph).
+const maxUnrolledSteps = 1
+
 // maxCachedExecs bounds the number of kept graphs (ours).
 const maxCachedExecs = 16
 
@@ -47,7 +54,7 @@ func acquireExec(key execKey, cfg *Config) (*Exec, func(), error) {
 	execCache.tick++
 	e, ok := execCache.entries[key]
 	if !ok {
-		exec, err := NewExec(key.backend, stepGraph(cfg))
+		exec, err := NewExec(key.backend, stepGraph(cfg, key.loop))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -91,6 +98,7 @@ func newExecKey(be compute.Backend, cfg *Config, shape [4]int) execKey {
 		pi:      fmt.Sprint(cfg.Pi),
 		batch:   cfg.BatchSize,
 		polar:   cfg.PolarIterations,
+		loop:    !cfg.unrolled && fmt.Sprint(be) != gobackend.BackendName,
 		shape:   shape,
 	}
 }

@@ -4,9 +4,29 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gomlx/compute"
+
 	"github.com/gomlx/gomlx/core/tensors"
 	"gonum.org/v1/gonum/mat"
 )
+
+// The tests run on the pure-Go backend (one op at a time): fast to compile
+// and deterministic. TestXLAWhileLoop covers the XLA path when a plugin is
+// installed.
+func testBackend() compute.Backend {
+	be, err := sequentialGo()
+	if err != nil {
+		panic(err)
+	}
+	return be
+}
+
+// testConfig is DefaultConfig on the test backend.
+func testConfig(p Parameterization, dims ...int) Config {
+	cfg := DefaultConfig(p, dims...)
+	cfg.Backend = testBackend()
+	return cfg
+}
 
 // Independent float64 helpers for the tests.
 

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
-	"github.com/molrg/molrg/pkg/backend"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -39,7 +38,7 @@ func TestPolarVsSVD(t *testing.T) {
 	}
 	for _, c := range cases {
 		n, d := c.y.Dims()
-		out, err := ExecOnce(backend.Must(), func(y *Node) *Node { return Polar(y, 0) }, toF32([]*mat.Dense{c.y}, n, d))
+		out, err := ExecOnce(testBackend(), func(y *Node) *Node { return Polar(y, 0) }, toF32([]*mat.Dense{c.y}, n, d))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +69,7 @@ func TestPolarBatched(t *testing.T) {
 	for range inst * k {
 		ys = append(ys, gaussian(n, d, rng))
 	}
-	out, err := ExecOnce(backend.Must(), func(y *Node) *Node { return Polar(y, 0) }, toF32(ys, inst, k, n, d))
+	out, err := ExecOnce(testBackend(), func(y *Node) *Node { return Polar(y, 0) }, toF32(ys, inst, k, n, d))
 	if err != nil {
 		t.Fatal(err)
 	}

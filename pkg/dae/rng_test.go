@@ -6,7 +6,6 @@ import (
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
 	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/molrg/molrg/pkg/backend"
 )
 
 // TestRandomWordsMatchHost checks the in-graph counter RNG against the same
@@ -14,7 +13,7 @@ import (
 func TestRandomWordsMatchHost(t *testing.T) {
 	keys := []uint64{instanceKey(1, 2), instanceKey(1, 3)}
 	const step, stream, rows, cols = 7, 2, 3, 5
-	out, err := ExecOnce(backend.Must(), func(k, s *Node) *Node {
+	out, err := ExecOnce(testBackend(), func(k, s *Node) *Node {
 		return randomWords(k, s, stream, rows, cols)
 	}, keys, uint64(step))
 	if err != nil {
@@ -37,7 +36,7 @@ func TestRandomWordsMatchHost(t *testing.T) {
 // of the in-graph normals against their standard errors.
 func TestRandomNormalMoments(t *testing.T) {
 	const m = 1 << 16
-	out, err := ExecOnce(backend.Must(), func(k, s *Node) *Node {
+	out, err := ExecOnce(testBackend(), func(k, s *Node) *Node {
 		return randomNormal(k, s, 1, m/64, 64)
 	}, []uint64{instanceKey(3, 4)}, uint64(0))
 	if err != nil {

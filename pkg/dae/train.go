@@ -6,8 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/molrg/molrg/pkg/backend"
@@ -121,7 +119,8 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 	}
 
 	bases := initBases(&cfg, instances, runInst, keys, n)
-	exec, release, err := acquireExec(newExecKey(be, &cfg, [4]int{numRuns, nMax, n, len(lv)}), &cfg)
+	key := newExecKey(be, &cfg, [4]int{numRuns, nMax, n, len(lv)})
+	exec, release, err := acquireExec(key, &cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +132,11 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		s := min(cfg.StepsPerExec, cfg.Steps-done)
+		chunk := cfg.StepsPerExec
+		if !key.loop {
+			chunk = maxUnrolledSteps
+		}
+		s := min(chunk, cfg.Steps-done)
 		lr := make([]float32, s)
 		for j := range lr {
 			lr[j] = float32(cfg.stepSize(done + j))
@@ -177,54 +180,6 @@ func restartKey(key uint64, r int) uint64 {
 		return key
 	}
 	return splitMix64(key ^ splitMix64(uint64(r)+0x72657374))
-}
-
-// stepGraph builds S = len(lr) unrolled SGD steps of Algorithm 1. Inputs:
-// U_0..U_{K−1} [I, n, d_k], data [I, N_max, n], counts [I] Int32, keys [I]
-// Uint64, levels [T, 3] (s, σ, λ), the first step index (scalar Uint64) and
-// the step sizes lr [S]. Outputs: the updated U_k and the minibatch losses
-// [S, I].
-func stepGraph(cfg *Config) func(inputs []*Node) []*Node {
-	dae := cfg.Parameterization.DAE(cfg.Pi)
-	numK, batch, iters := len(cfg.Dims), cfg.BatchSize, cfg.PolarIterations
-	return func(inputs []*Node) []*Node {
-		us := append([]*Node(nil), inputs[:numK]...)
-		data, counts, keys, levels, step0, lr := inputs[numK], inputs[numK+1], inputs[numK+2], inputs[numK+3], inputs[numK+4], inputs[numK+5]
-		g := data.Graph()
-		dims := data.Shape().Dimensions
-		numInst, nMax, n := dims[0], dims[1], dims[2]
-		numT := levels.Shape().Dimensions[0]
-		flat := Reshape(data, numInst*nMax, n)
-		rowBase := Mul(Iota(g, shapes.Make(dtypes.Int32, numInst, 1), 0), Const(g, int32(nMax)))
-		countsF := InsertAxes(ConvertDType(counts, dtypes.Float32), -1) // [I, 1]
-		lastRow := InsertAxes(Sub(counts, Const(g, int32(1))), -1)      // [I, 1]
-		numS := lr.Shape().Dimensions[0]
-		losses := make([]*Node, numS)
-		for j := range numS {
-			step := Add(step0, Const(g, uint64(j)))
-			// Minibatch: sample indices uniform in 0..N_i−1.
-			idx := ConvertDType(Floor(Mul(randomUniform(keys, step, 0, batch), countsF)), dtypes.Int32)
-			idx = Min(idx, lastRow)
-			x0 := Gather(flat, InsertAxes(Add(idx, rowBase), -1)) // [I, B, n]
-			// Noise levels uniform in 0..T−1.
-			tIdx := ConvertDType(Floor(Mul(randomUniform(keys, step, 1, batch), Const(g, float32(numT)))), dtypes.Int32)
-			tIdx = Min(tIdx, Const(g, int32(numT-1)))
-			lvl := Gather(levels, InsertAxes(tIdx, -1)) // [I, B, 3]
-			s := Squeeze(SliceAxis(lvl, -1, AxisElem(0)), -1)
-			sigma := Squeeze(SliceAxis(lvl, -1, AxisElem(1)), -1)
-			lambda := Squeeze(SliceAxis(lvl, -1, AxisElem(2)), -1)
-			eps := randomNormal(keys, step, 2, batch, n)     // [I, B, n]
-			loss := Loss(dae, us, x0, eps, s, sigma, lambda) // [I]
-			// Summing the instances' losses keeps their gradients separate.
-			grads := Gradient(ReduceAllSum(loss), us...)
-			eta := Reshape(SliceAxis(lr, 0, AxisElem(j)))
-			for k := range us {
-				us[k] = Polar(Sub(us[k], Mul(eta, grads[k])), iters)
-			}
-			losses[j] = loss
-		}
-		return append(us, Stack(losses, 0))
-	}
 }
 
 // initBases draws the initial U_k of every run on the host.

@@ -1,0 +1,118 @@
+package dae
+
+import (
+	"fmt"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
+)
+
+// stepInputs are the graph inputs of Algorithm 1 that do not change during
+// training: data [I, N_max, n], counts [I] Int32, keys [I] Uint64 and levels
+// [T, 3] (s, σ, λ).
+type stepInputs struct {
+	data, counts, keys, levels *Node
+}
+
+// sgdStep is one step of Algorithm 1 for all instances: draw the minibatch
+// (sample indices, noise levels, ε) for step index step (scalar Uint64),
+// evaluate the loss (6) per instance ([I]) and return U_k ← P_O(U_k − η∇)
+// with the scalar step size eta.
+func sgdStep(cfg *Config, dae DAE, in stepInputs, us []*Node, step, eta *Node) (next []*Node, loss *Node) {
+	g := in.data.Graph()
+	dims := in.data.Shape().Dimensions
+	numInst, nMax, n := dims[0], dims[1], dims[2]
+	numT := in.levels.Shape().Dimensions[0]
+	batch := cfg.BatchSize
+	flat := Reshape(in.data, numInst*nMax, n)
+	rowBase := Mul(Iota(g, shapes.Make(dtypes.Int32, numInst, 1), 0), Const(g, int32(nMax)))
+	countsF := InsertAxes(ConvertDType(in.counts, dtypes.Float32), -1) // [I, 1]
+	lastRow := InsertAxes(Sub(in.counts, Const(g, int32(1))), -1)      // [I, 1]
+
+	// Minibatch: sample indices uniform in 0..N_i−1 (rows ≥ N_i are padding).
+	idx := ConvertDType(Floor(Mul(randomUniform(in.keys, step, 0, batch), countsF)), dtypes.Int32)
+	idx = Min(idx, lastRow)
+	x0 := Gather(flat, InsertAxes(Add(idx, rowBase), -1)) // [I, B, n]
+	// Noise levels uniform in 0..T−1.
+	tIdx := ConvertDType(Floor(Mul(randomUniform(in.keys, step, 1, batch), Const(g, float32(numT)))), dtypes.Int32)
+	tIdx = Min(tIdx, Const(g, int32(numT-1)))
+	lvl := Gather(in.levels, InsertAxes(tIdx, -1)) // [I, B, 3]
+	s := Squeeze(SliceAxis(lvl, -1, AxisElem(0)), -1)
+	sigma := Squeeze(SliceAxis(lvl, -1, AxisElem(1)), -1)
+	lambda := Squeeze(SliceAxis(lvl, -1, AxisElem(2)), -1)
+	eps := randomNormal(in.keys, step, 2, batch, n) // [I, B, n]
+
+	loss = Loss(dae, us, x0, eps, s, sigma, lambda) // [I]
+	// The sum over instances keeps every instance's gradient its own.
+	grads := Gradient(ReduceAllSum(loss), us...)
+	next = make([]*Node, len(us))
+	for k := range us {
+		next[k] = Polar(Sub(us[k], Mul(eta, grads[k])), cfg.PolarIterations)
+	}
+	return next, loss
+}
+
+// stepGraph returns the graph function of one execution of Algorithm 1.
+// Inputs: U_0..U_{K−1} [I, n, d_k], data, counts, keys, levels (see
+// stepInputs), the index of the first step (scalar Uint64) and the step
+// sizes lr [S]. Outputs: the updated U_k and the minibatch losses [S, I].
+//
+// With loop = true the S steps run in a While loop (the graph holds one
+// step, whatever S); otherwise they are unrolled. The pure-Go backend of
+// compute v0.1.2 mis-executes Gradient inside a While body (a closure), so it
+// gets the unrolled form.
+func stepGraph(cfg *Config, loop bool) func(inputs []*Node) []*Node {
+	dae := cfg.Parameterization.DAE(cfg.Pi)
+	numK := len(cfg.Dims)
+	return func(inputs []*Node) []*Node {
+		us := append([]*Node(nil), inputs[:numK]...)
+		in := stepInputs{data: inputs[numK], counts: inputs[numK+1], keys: inputs[numK+2], levels: inputs[numK+3]}
+		step0, lr := inputs[numK+4], inputs[numK+5]
+		g := step0.Graph()
+		numS := lr.Shape().Dimensions[0]
+		numInst := in.data.Shape().Dimensions[0]
+		if !loop {
+			losses := make([]*Node, numS)
+			for j := range numS {
+				step := Add(step0, Const(g, uint64(j)))
+				eta := Reshape(SliceAxis(lr, 0, AxisElem(j)))
+				us, losses[j] = sgdStep(cfg, dae, in, us, step, eta)
+			}
+			return append(us, Stack(losses, 0))
+		}
+		// The loop state carries every input: closures here cannot capture
+		// nodes of the enclosing function. Main-function nodes are built
+		// with Const only, because Scalar constants are cached per graph,
+		// not per function, and must not leak into the body.
+		consts := []*Node{in.data, in.counts, in.keys, in.levels, step0, lr}
+		init := append(append([]*Node{Const(g, int32(0))}, us...),
+			Const(g, make([]float32, numS*numInst)))
+		init[len(init)-1] = Reshape(init[len(init)-1], numS, numInst)
+		init = append(init, consts...)
+		params := func(g *Graph) []*Node {
+			ps := make([]*Node, len(init))
+			for i, v := range init {
+				ps[i] = Parameter(g, fmt.Sprintf("state%d", i), v.Shape())
+			}
+			return ps
+		}
+		cond := NewClosure(g, func(g *Graph) []*Node {
+			ps := params(g)
+			return []*Node{LessThan(ps[0], Const(g, int32(numS)))}
+		})
+		body := NewClosure(g, func(g *Graph) []*Node {
+			ps := params(g)
+			j, cur, losses, c := ps[0], ps[1:1+numK], ps[1+numK], ps[2+numK:]
+			in := stepInputs{data: c[0], counts: c[1], keys: c[2], levels: c[3]}
+			step := Add(c[4], ConvertDType(j, dtypes.Uint64))
+			eta := Reshape(DynamicSlice(c[5], []*Node{j}, []int{1}))
+			next, loss := sgdStep(cfg, dae, in, cur, step, eta)
+			losses = DynamicUpdateSlice(losses, InsertAxes(loss, 0), []*Node{j, Const(g, int32(0))})
+			out := append([]*Node{Add(j, Const(g, int32(1)))}, next...)
+			return append(append(out, losses), c...)
+		})
+		out := While(cond, body, init...)
+		return out[1 : 2+numK]
+	}
+}
