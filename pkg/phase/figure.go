@@ -1,0 +1,142 @@
+package phase
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/molrg/molrg/pkg/plot"
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// MethodTitle names a method with the equations it solves, for titles.
+func MethodTitle(m Method, k int) string {
+	switch {
+	case m == SGD && k == 1:
+		return "Algorithm 1, DAE (11)"
+	case m == SGD:
+		return "Algorithm 1, DAE (9)"
+	case m == Classic && k == 1:
+		return "PCA (12)"
+	case m == Classic:
+		return "K-subspaces (18)"
+	}
+	return string(m)
+}
+
+// HeatMap draws the success rate of one table: d on the horizontal axis,
+// N_k on the vertical one, viridis from 0 (failure) to 1 (success), with the
+// line N_k = d of Theorems 2 and 4 drawn over it.
+func HeatMap(t *Table) (*gplot.Plot, error) {
+	if len(t.Ds) == 0 || len(t.Nks) == 0 {
+		return nil, fmt.Errorf("phase: empty table for K = %d, method %s", t.K, t.Method)
+	}
+	x := make([]float64, len(t.Ds))
+	for i, d := range t.Ds {
+		x[i] = float64(d)
+	}
+	y := make([]float64, len(t.Nks))
+	for i, nk := range t.Nks {
+		y[i] = float64(nk)
+	}
+	title := fmt.Sprintf("K = %d · %s", t.K, MethodTitle(t.Method, t.K))
+	if t.Noise != 0 {
+		title += fmt.Sprintf(" · δ = %g", t.Noise)
+	}
+	p, err := plot.HeatMap(plot.Axes{Title: title, X: "subspace dimension d", Y: "samples per component N_k"}, x, y, t.Rates(), 0, 1)
+	if err != nil {
+		return nil, err
+	}
+	// The line N_k = d across the drawn range.
+	lo := float64(max(t.Ds[0], t.Nks[0])) - 0.5
+	hi := float64(min(t.Ds[len(t.Ds)-1], t.Nks[len(t.Nks)-1])) + 0.5
+	if hi > lo {
+		l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: lo}, {X: hi, Y: hi}})
+		if err != nil {
+			return nil, err
+		}
+		l.Color = color.RGBA{213, 94, 0, 255} // Okabe–Ito vermillion
+		l.Width = vg.Points(2)
+		l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+		p.Add(l)
+		p.Legend.Add("N_k = d", l)
+		p.Legend.Top = true
+		p.Legend.Left = true
+	}
+	p.X.Min, p.X.Max = x[0]-0.5, x[len(x)-1]+0.5
+	p.Y.Min, p.Y.Max = y[0]-0.5, y[len(y)-1]+0.5
+	p.X.Tick.Marker = intTicks{}
+	p.Y.Tick.Marker = intTicks{}
+	return p, nil
+}
+
+// intTicks labels integers only, with a step of 1, 2, 5, 10, … chosen so an
+// axis has at most about 8 labels.
+type intTicks struct{}
+
+func (intTicks) Ticks(lo, hi float64) []gplot.Tick {
+	first, last := int(math.Ceil(lo)), int(math.Floor(hi))
+	step := 1
+	for _, s := range []int{1, 2, 5, 10, 20, 50, 100} {
+		step = s
+		if (last-first)/s+1 <= 8 {
+			break
+		}
+	}
+	var ticks []gplot.Tick
+	for v := first; v <= last; v++ {
+		label := ""
+		if v%step == 0 {
+			label = strconv.Itoa(v)
+		}
+		ticks = append(ticks, gplot.Tick{Value: float64(v), Label: label})
+	}
+	return ticks
+}
+
+// Figure lays out the heat maps of the tables like Figures 4 and 8: one row
+// per K, one column per method (in the order of Methods), and a colour bar
+// at the end of every row. Missing panels are left blank.
+func Figure(tables []*Table) (*plot.Figure, error) {
+	if len(tables) == 0 {
+		return nil, fmt.Errorf("phase: no results to draw")
+	}
+	var ks []int
+	var methods []Method
+	for _, t := range tables {
+		if !slices.Contains(ks, t.K) {
+			ks = append(ks, t.K)
+		}
+		if !slices.Contains(methods, t.Method) {
+			methods = append(methods, t.Method)
+		}
+	}
+	slices.Sort(ks)
+	slices.SortFunc(methods, func(a, b Method) int { return slices.Index(Methods, a) - slices.Index(Methods, b) })
+	rows := make([][]*gplot.Plot, len(ks))
+	for i, k := range ks {
+		rows[i] = make([]*gplot.Plot, len(methods)+1)
+		for _, t := range tables {
+			if t.K != k {
+				continue
+			}
+			p, err := HeatMap(t)
+			if err != nil {
+				return nil, err
+			}
+			rows[i][slices.Index(methods, t.Method)] = p
+		}
+	}
+	// One colour bar, in the first row, a third of its column wide.
+	cb := plot.ColorBar("success rate", 0, 1)
+	cb.X.Min, cb.X.Max = 0, 3
+	rows[0][len(methods)] = cb
+	f := plot.Grid(rows)
+	f.Width = vg.Length(len(methods)+1) * 3.6 * vg.Inch
+	f.Height = vg.Length(len(ks)) * 3.4 * vg.Inch
+	return f, nil
+}

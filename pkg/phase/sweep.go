@@ -1,0 +1,336 @@
+package phase
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/gomlx/compute"
+	"github.com/molrg/molrg/pkg/dae"
+	"github.com/molrg/molrg/pkg/subspace"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Options are the settings of a sweep that are not part of the grid.
+type Options struct {
+	// Tau is the success threshold τ > 0 on the error (0: subspace.DefaultTau).
+	Tau float64
+	// Train returns Algorithm 1's hyperparameters for a parameterization and
+	// the component dimensions (nil: DefaultTrain). The sweep sets Seed and
+	// Backend itself.
+	Train func(p dae.Parameterization, dims ...int) dae.Config
+	// Workers is the number of goroutines for the classical runs (0: the
+	// number of CPUs).
+	Workers int
+	// Progress, when set, is called as runs finish (from one goroutine at a
+	// time).
+	Progress func(Progress)
+	// Backend runs Algorithm 1 (nil: backend.Default()).
+	Backend compute.Backend
+}
+
+func (o *Options) tau() float64 {
+	if o.Tau == 0 {
+		return subspace.DefaultTau
+	}
+	return o.Tau
+}
+
+func (o *Options) validate() error {
+	if t := o.tau(); !(t > 0) || math.IsInf(t, 0) {
+		return fmt.Errorf("phase: success threshold τ = %v, want a finite τ > 0 (default %v)", o.Tau, subspace.DefaultTau)
+	}
+	if o.Workers < 0 {
+		return fmt.Errorf("phase: Workers = %d, want ≥ 0 (0: one per CPU)", o.Workers)
+	}
+	return nil
+}
+
+// DefaultTrain is the configuration of Algorithm 1 in the sweeps:
+// dae.DefaultConfig, started for K ≥ 2 from the initialization of eq. (48)
+// (dae.InitNearTruth: U_k = P_O(U⋆_k + δG_k), δ = 0.5), as the paper does for
+// mixtures (Appendix E.1), and from a random basis for K = 1. From a random
+// start the soft-max DAE often stops in a local minimum that mixes the
+// subspaces (about a third of the runs for n = 48, K = 2, d = 3, at any
+// N_k), which would hide the phase transition; from eq. (48) the runs with
+// N_k ≥ d recover U⋆ and those with N_k < d drift away from it along the
+// directions the samples leave undetermined.
+func DefaultTrain(p dae.Parameterization, dims ...int) dae.Config {
+	c := dae.DefaultConfig(p, dims...)
+	if len(dims) >= 2 {
+		c.Init = dae.InitNearTruth
+	}
+	return c
+}
+
+// TrainConfig is Algorithm 1's configuration for K components of dimension
+// d: the single-Gaussian DAE (eq. 11) for K = 1, the soft-max DAE (eq. 9) for
+// K ≥ 2, hyperparameters from Options.Train.
+func (o *Options) TrainConfig(k, d int, seed uint64) dae.Config {
+	p := dae.ParamSoftMax
+	if k == 1 {
+		p = dae.ParamSingleGaussian
+	}
+	dims := make([]int, k)
+	for i := range dims {
+		dims[i] = d
+	}
+	train := o.Train
+	if train == nil {
+		train = DefaultTrain
+	}
+	cfg := train(p, dims...)
+	cfg.Parameterization, cfg.Dims = p, dims
+	cfg.Seed = seed
+	cfg.Backend = o.Backend
+	return cfg
+}
+
+// Sweep runs every run of the grid for which done is false (done may be
+// nil), and passes the rows to emit in batches: one batch per (K, d, method),
+// in the order of Grid.Keys. Algorithm 1 trains all instances and N_k of a
+// (K, d) in one dae.TrainContext call; the classical runs are spread over
+// Options.Workers goroutines. Cancelling ctx stops the sweep between runs
+// (Algorithm 1: between graph executions) and returns ctx.Err(); batches
+// already emitted are complete.
+func Sweep(ctx context.Context, g Grid, opts Options, done func(Key) bool, emit func([]Row) error) error {
+	if err := g.Validate(); err != nil {
+		return err
+	}
+	if err := opts.validate(); err != nil {
+		return err
+	}
+	type group struct {
+		k, d   int
+		method Method
+		keys   []Key
+	}
+	var groups []group
+	total, skipped := 0, 0
+	for _, key := range g.Keys() {
+		if done != nil && done(key) {
+			skipped++
+			continue
+		}
+		total++
+		n := len(groups)
+		if n == 0 || groups[n-1].k != key.K || groups[n-1].d != key.D || groups[n-1].method != key.Method {
+			groups = append(groups, group{k: key.K, d: key.D, method: key.Method})
+			n++
+		}
+		groups[n-1].keys = append(groups[n-1].keys, key)
+	}
+
+	start := time.Now()
+	var mu sync.Mutex
+	finished := 0.0
+	report := func(delta float64, stage string) {
+		if opts.Progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		finished += delta
+		opts.Progress(Progress{Done: min(finished, float64(total)), Total: total, Skipped: skipped, Stage: stage, Elapsed: time.Since(start)})
+	}
+	report(0, "")
+	for _, gr := range groups {
+		stage := fmt.Sprintf("K=%d d=%d %s", gr.k, gr.d, gr.method)
+		var rows []Row
+		var err error
+		switch gr.method {
+		case SGD:
+			rows, err = runSGD(ctx, g, &opts, gr.k, gr.d, gr.keys, func(f float64) { report(f, stage) })
+		case Classic:
+			rows, err = runClassic(ctx, g, &opts, gr.keys, func(f float64) { report(f, stage) })
+		}
+		if err != nil {
+			return err
+		}
+		if err := emit(rows); err != nil {
+			return err
+		}
+	}
+	if opts.Progress != nil && total > 0 {
+		mu.Lock()
+		opts.Progress(Progress{Done: float64(total), Total: total, Skipped: skipped, Stage: "done", Elapsed: time.Since(start)})
+		mu.Unlock()
+	}
+	return nil
+}
+
+// Run runs the sweep into the results file at path, resuming it: runs
+// whose rows are already in the file are skipped, a torn last line is redone,
+// and new rows are appended a batch at a time (one write and fsync per
+// batch). A sidecar file (MetaPath) records the seed, τ and Algorithm 1's
+// hyperparameters; resuming with different ones is an error. Run returns the
+// rows of the grid, from the file and new.
+func Run(ctx context.Context, g Grid, path string, opts Options) ([]Row, error) {
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	if err := checkMeta(path, newMeta(g, &opts)); err != nil {
+		return nil, err
+	}
+	w, old, err := OpenCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	have := make(map[Key]Row, len(old))
+	for _, r := range old {
+		if _, ok := have[r.Key]; !ok {
+			have[r.Key] = r
+		}
+	}
+	err = Sweep(ctx, g, opts, func(k Key) bool { _, ok := have[k]; return ok }, func(rows []Row) error {
+		if err := w.Write(rows); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			have[r.Key] = r
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	keys := g.Keys()
+	rows := make([]Row, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, have[k])
+	}
+	return rows, nil
+}
+
+// score turns fitted bases into a row.
+func score(key Key, p *Problem, bases []*mat.Dense, tau float64, seconds float64) (Row, error) {
+	errs, err := subspace.Errors(bases, p.Truth)
+	if err != nil {
+		return Row{}, fmt.Errorf("phase: %s: %w", key, err)
+	}
+	worst := 0.0
+	for _, e := range errs {
+		if math.IsNaN(e) || e > worst {
+			worst = e
+		}
+	}
+	return Row{Key: key, Error: worst, Success: worst <= tau, Seconds: seconds}, nil
+}
+
+// runSGD trains Algorithm 1 on all the runs of one (K, d) in one call.
+func runSGD(ctx context.Context, g Grid, opts *Options, k, d int, keys []Key, progress func(float64)) ([]Row, error) {
+	problems := make([]*Problem, len(keys))
+	instances := make([]dae.Instance, len(keys))
+	for i, key := range keys {
+		p, err := key.Problem(g.Seed)
+		if err != nil {
+			return nil, err
+		}
+		problems[i] = p
+		instances[i] = dae.Instance{X: p.X, Truth: p.Truth, Seed: stream(p.Seed, streamSGD)}
+	}
+	cfg := opts.TrainConfig(k, d, g.Seed)
+	start := time.Now()
+	last := 0.0
+	res, err := dae.TrainContext(ctx, cfg, instances, func(done, total int) {
+		f := float64(done) / float64(total) * float64(len(keys))
+		progress(f - last)
+		last = f
+	})
+	if err != nil {
+		return nil, fmt.Errorf("phase: Algorithm 1 for K = %d, d = %d: %w", k, d, err)
+	}
+	seconds := time.Since(start).Seconds() / float64(len(keys))
+	rows := make([]Row, len(keys))
+	for i, key := range keys {
+		if rows[i], err = score(key, problems[i], res.Bases[i], opts.tau(), seconds); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// runClassic fits PCA (K = 1) or spectral K-subspaces (K ≥ 2) to every run,
+// on Options.Workers goroutines.
+func runClassic(ctx context.Context, g Grid, opts *Options, keys []Key, progress func(float64)) ([]Row, error) {
+	workers := opts.Workers
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	rows := make([]Row, len(keys))
+	errs := make([]error, len(keys))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(keys)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rows[i], errs[i] = ClassicRun(keys[i], g.Seed, opts.tau())
+				progress(1)
+			}
+		}()
+	}
+	var cancelled error
+feed:
+	for i := range keys {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			cancelled = ctx.Err()
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if cancelled != nil {
+		return nil, cancelled
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// ClassicRun does one classical run: PCA (subspace.PCA, eq. 12) for K = 1,
+// K-subspaces with the spectral initialization (subspace.KSubspaces,
+// eq. 18) for K ≥ 2, on the problem of key for the sweep seed, scored with
+// threshold tau.
+func ClassicRun(key Key, seed uint64, tau float64) (Row, error) {
+	start := time.Now()
+	p, err := key.Problem(seed)
+	if err != nil {
+		return Row{}, err
+	}
+	var bases []*mat.Dense
+	if key.K == 1 {
+		u, err := subspace.PCA(p.X, key.D)
+		if err != nil {
+			return Row{}, fmt.Errorf("phase: %s: %w", key, err)
+		}
+		bases = []*mat.Dense{u}
+	} else {
+		dims := make([]int, key.K)
+		for i := range dims {
+			dims[i] = key.D
+		}
+		res, err := subspace.KSubspaces(p.X, dims, subspace.KSubspacesOptions{Init: subspace.InitSpectral, Seed: stream(p.Seed, streamClassic)})
+		if err != nil {
+			return Row{}, fmt.Errorf("phase: %s: %w", key, err)
+		}
+		bases = res.Bases
+	}
+	return score(key, p, bases, tau, time.Since(start).Seconds())
+}

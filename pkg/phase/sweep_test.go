@@ -1,0 +1,197 @@
+package phase
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/molrg/molrg/pkg/dae"
+	"github.com/molrg/molrg/pkg/subspace"
+	"gonum.org/v1/gonum/mat"
+)
+
+// quickTrain is Algorithm 1 with fewer steps than the defaults, enough for
+// n = 12.
+func quickTrain(p dae.Parameterization, dims ...int) dae.Config {
+	c := dae.DefaultConfig(p, dims...)
+	c.Steps = 300
+	return c
+}
+
+// collect runs a sweep without a file and returns its rows in order.
+func collectRows(t *testing.T, g Grid, opts Options) []Row {
+	t.Helper()
+	var rows []Row
+	if err := Sweep(context.Background(), g, opts, nil, func(b []Row) error { rows = append(rows, b...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != g.Size() {
+		t.Fatalf("sweep returned %d rows, want %d", len(rows), g.Size())
+	}
+	for i, k := range g.Keys() {
+		if rows[i].Key != k {
+			t.Fatalf("row %d is %s, want %s", i, rows[i].Key, k)
+		}
+	}
+	return rows
+}
+
+// TestClassicMatchesSubspace checks every classical row against direct
+// calls to subspace.PCA / subspace.KSubspaces and subspace.Errors on the
+// same data.
+func TestClassicMatchesSubspace(t *testing.T) {
+	g := Grid{N: 12, Ks: []int{1, 2}, Ds: []int{1, 3}, Nks: []int{1, 3, 6}, Instances: 3, Methods: []Method{Classic}, Noise: 0.01, Seed: 5}
+	for _, r := range collectRows(t, g, Options{Workers: 2}) {
+		p, err := NewProblem(g.N, r.K, r.D, r.Nk, r.Instance, g.Noise, g.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bases []*mat.Dense
+		if r.K == 1 {
+			u, err := subspace.PCA(p.X, r.D)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bases = []*mat.Dense{u}
+		} else {
+			res, err := subspace.KSubspaces(p.X, []int{r.D, r.D}, subspace.KSubspacesOptions{Init: subspace.InitSpectral, Seed: stream(p.Seed, streamClassic)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bases = res.Bases
+		}
+		errs, err := subspace.Errors(bases, p.Truth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		worst := 0.0
+		for _, e := range errs {
+			worst = max(worst, e)
+		}
+		ok, err := subspace.Success(bases, p.Truth, subspace.DefaultTau)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Error != worst || r.Success != ok {
+			t.Errorf("%s: row error %v success %v, direct %v %v", r.Key, r.Error, r.Success, worst, ok)
+		}
+		// Theorems 2 and 4 (small noise δ = 0.01): N_k < d cannot recover;
+		// PCA recovers from N_k ≥ 2d samples (at N_k = d a sample with a tiny
+		// coefficient may be dominated by the noise).
+		if r.Nk >= 2*r.D && r.K == 1 && !r.Success {
+			t.Errorf("%s: PCA failed with N_k ≥ 2d (error %v)", r.Key, r.Error)
+		}
+		if r.Nk < r.D && r.Success {
+			t.Errorf("%s: success with N_k < d (error %v)", r.Key, r.Error)
+		}
+	}
+}
+
+// TestSGDPhaseTransition runs Algorithm 1 (eq. 11, K = 1) on both sides of
+// N_k = d: with N_k < d the data span fewer than d directions and the error
+// stays ≥ √(2(d−N_k))/… (failure); with N_k ≥ d it recovers U⋆.
+func TestSGDPhaseTransition(t *testing.T) {
+	g := Grid{N: 12, Ks: []int{1}, Ds: []int{2}, Nks: []int{1, 4}, Instances: 3, Methods: []Method{SGD}, Seed: 3}
+	for _, r := range collectRows(t, g, Options{Train: quickTrain}) {
+		if r.Nk >= r.D && !r.Success {
+			t.Errorf("%s: Algorithm 1 failed with N_k ≥ d: error %v", r.Key, r.Error)
+		}
+		if r.Nk < r.D && r.Success {
+			t.Errorf("%s: Algorithm 1 succeeded with N_k < d: error %v", r.Key, r.Error)
+		}
+	}
+}
+
+// TestResume writes part of an uninterrupted sweep's file, with a torn last
+// line, resumes it, and checks the file then holds exactly the rows of the
+// uninterrupted sweep (the seconds column aside).
+func TestResume(t *testing.T) {
+	g := Grid{N: 12, Ks: []int{1, 2}, Ds: []int{2}, Nks: []int{1, 4}, Instances: 2, Methods: []Method{SGD, Classic}, Seed: 9}
+	opts := Options{Train: quickTrain}
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.csv")
+	want, err := Run(context.Background(), g, full, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content, _ := os.ReadFile(full)
+	lines := strings.SplitAfter(string(content), "\n")
+	// Keep the header, the first 5 rows and half of the 6th (an SGD group
+	// cut in the middle), and a row of the K = 2 classical group.
+	partial := strings.Join(lines[:6], "") + lines[len(lines)-4] + lines[6][:len(lines[6])/2]
+	part := filepath.Join(dir, "part.csv")
+	if err := os.WriteFile(part, []byte(partial), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(MetaPath(part), mustRead(t, MetaPath(full)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var progress []Progress
+	opts.Progress = func(p Progress) { progress = append(progress, p) }
+	got, err := Run(context.Background(), g, part, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := progress[len(progress)-1]; last.Skipped != 6 || last.Total != g.Size()-6 || int(last.Done) != last.Total {
+		t.Errorf("last progress %+v, want 6 skipped and %d done", last, g.Size()-6)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("resumed sweep has %d rows, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !sameRow(got[i], want[i], false) {
+			t.Errorf("row %d: resumed %+v, uninterrupted %+v", i, got[i], want[i])
+		}
+	}
+	onDisk, err := ReadCSV(part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(onDisk) != len(want) {
+		t.Fatalf("resumed file has %d rows, want %d", len(onDisk), len(want))
+	}
+	byKey := map[Key]Row{}
+	for _, r := range onDisk {
+		byKey[r.Key] = r
+	}
+	for _, r := range want {
+		if !sameRow(byKey[r.Key], r, false) {
+			t.Errorf("%s: file has %+v, want %+v", r.Key, byKey[r.Key], r)
+		}
+	}
+	// A second resume does nothing.
+	before := mustRead(t, part)
+	if _, err := Run(context.Background(), g, part, opts); err != nil {
+		t.Fatal(err)
+	}
+	if string(mustRead(t, part)) != string(before) {
+		t.Fatal("resuming a finished sweep changed the file")
+	}
+	// Another seed into the same file is refused.
+	g.Seed++
+	if _, err := Run(context.Background(), g, part, opts); err == nil || !strings.Contains(err.Error(), "seed") {
+		t.Fatalf("resuming with another seed: %v, want an error naming the seed", err)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestSweepCancel(t *testing.T) {
+	g := Grid{N: 12, Ks: []int{2}, Ds: []int{1, 2}, Nks: []int{1, 2, 3}, Instances: 4, Methods: []Method{Classic}}
+	ctx, cancel := context.WithCancel(context.Background())
+	batches := 0
+	err := Sweep(ctx, g, Options{}, nil, func([]Row) error { batches++; cancel(); return nil })
+	if !errors.Is(err, context.Canceled) || batches != 1 {
+		t.Fatalf("Sweep after cancel: %v after %d batches, want context.Canceled after 1", err, batches)
+	}
+}
