@@ -10,7 +10,8 @@ import (
 
 // PowerTicks is a tick marker for logarithmic axes: major ticks at the powers
 // of ten, labelled as plain numbers from 0.001 to 10000 and as 10ⁿ outside,
-// and unlabelled minor ticks at 2…9 times each power. Unlike gonum's
+// and minor ticks at 2…9 times each power, those at 2 and 5 times labelled
+// too when the axis spans two decades or less. Unlike gonum's
 // LogTicks, every power is computed exactly (math.Pow10), so no label reads
 // 1.0000000000000007.
 type PowerTicks struct{}
@@ -21,13 +22,18 @@ func (PowerTicks) Ticks(min, max float64) []gplot.Tick {
 		return nil
 	}
 	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	few := hi-lo <= 2
 	var ticks []gplot.Tick
 	for e := lo; e <= hi; e++ {
 		v := math.Pow10(e)
 		ticks = append(ticks, gplot.Tick{Value: v, Label: powerLabel(e)})
 		if e < hi {
 			for i := 2; i < 10; i++ {
-				ticks = append(ticks, gplot.Tick{Value: float64(i) * v})
+				t := gplot.Tick{Value: float64(i) * v}
+				if few && (i == 2 || i == 5) {
+					t.Label = multipleLabel(i, e)
+				}
+				ticks = append(ticks, t)
 			}
 		}
 	}
@@ -41,6 +47,14 @@ func powerLabel(e int) string {
 	}
 	sup := strings.NewReplacer("-", "⁻", "0", "⁰", "1", "¹", "2", "²", "3", "³", "4", "⁴", "5", "⁵", "6", "⁶", "7", "⁷", "8", "⁸", "9", "⁹")
 	return "10" + sup.Replace(strconv.Itoa(e))
+}
+
+// multipleLabel writes i·10^e as a plain number for −3 ≤ e ≤ 3, else as i·10ⁿ.
+func multipleLabel(i, e int) string {
+	if e >= -3 && e <= 3 {
+		return strconv.FormatFloat(float64(i)*math.Pow10(e), 'f', -1, 64)
+	}
+	return strconv.Itoa(i) + "·" + powerLabel(e)
 }
 
 // UsePowerTicks switches every logarithmic axis of p to PowerTicks.

@@ -2,6 +2,7 @@ package plot
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	gplot "gonum.org/v1/plot"
@@ -24,6 +25,20 @@ func TestPowerTicks(t *testing.T) {
 	for _, tk := range (PowerTicks{}).Ticks(0.01, 20000) {
 		if tk.Value == 10000 && tk.Label != "10000" || tk.Value == 1e5 && tk.Label != "10⁵" {
 			t.Errorf("tick %v labelled %q", tk.Value, tk.Label)
+		}
+	}
+	var narrow []string
+	for _, tk := range (PowerTicks{}).Ticks(0.15, 3) {
+		if tk.Label != "" {
+			narrow = append(narrow, tk.Label)
+		}
+	}
+	if strings.Join(narrow, " ") != "0.1 0.2 0.5 1 2 5 10" {
+		t.Errorf("labels over two decades %q, want 0.1 0.2 0.5 1 2 5 10", narrow)
+	}
+	for _, tk := range (PowerTicks{}).Ticks(2e-6, 3e-5) {
+		if tk.Value == 5e-6 && tk.Label != "5·10⁻⁶" {
+			t.Errorf("tick 5e-6 labelled %q, want 5·10⁻⁶", tk.Label)
 		}
 	}
 	if (PowerTicks{}).Ticks(0, 1) != nil {
