@@ -358,7 +358,7 @@ func appendFig5aCSV(path string, r Fig5aRow) error {
 	if errors.Is(statErr, os.ErrNotExist) {
 		w.Write(fig5aHeader)
 	}
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	w.Write([]string{strconv.Itoa(r.D), strconv.Itoa(r.Nk), g(r.Ratio), g(r.GL), g(r.DistGen), g(r.DistFresh),
 		strconv.Itoa(r.Steps), g(r.Loss), g(r.ImgPerSec), g(r.Seconds)})
 	w.Flush()
