@@ -112,6 +112,11 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 		tensors.FromFlatDataAndDimensions(keys, numRuns),
 		tensors.FromFlatDataAndDimensions(levels, len(lv), 3),
 	}
+	defer func() {
+		for _, t := range fixed {
+			_ = t.FinalizeAll() // frees device memory now rather than at GC
+		}
+	}()
 	for _, t := range fixed {
 		if err := t.MaterializeOnDevice(be, false, 0); err != nil {
 			return nil, err
