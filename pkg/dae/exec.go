@@ -61,10 +61,10 @@ func acquireExec(key execKey, cfg *Config) (*Exec, func(), error) {
 		exec.SetMaxCache(-1)
 		e = &execEntry{exec: exec}
 		execCache.entries[key] = e
-		evictLocked()
 	}
 	e.users++
 	e.tick = execCache.tick
+	evictLocked()
 	return e.exec, func() {
 		execCache.Lock()
 		defer execCache.Unlock()

@@ -141,3 +141,14 @@ func fromF32(t *tensors.Tensor) []*mat.Dense {
 	}
 	return out
 }
+
+// orthonormalityError is max |UᵀU − I|.
+func orthonormalityError(u *mat.Dense) float64 {
+	var g mat.Dense
+	g.Mul(u.T(), u)
+	_, d := u.Dims()
+	for i := range d {
+		g.Set(i, i, g.At(i, i)-1)
+	}
+	return mat.Norm(&g, math.Inf(1))
+}

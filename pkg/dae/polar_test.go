@@ -10,14 +10,16 @@ import (
 )
 
 // TestPolarVsSVD compares the in-graph Newton–Schulz polar factor with WVᵀ
-// from gonum's SVD, for matrices near O^{n×d} (as after an SGD step), for
-// Gaussian matrices, and for an ill-conditioned one (σ_min/σ_max = 1e-2).
+// from gonum's SVD, for matrices near O^{n×d} (as after an SGD step) with the
+// default iterations, and with more iterations for Gaussian matrices
+// (square ones included) and an ill-conditioned one (σ_min/σ_max = 1e-2).
 func TestPolarVsSVD(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	type tc struct {
 		name string
 		y    *mat.Dense
 		tol  float64 // float32 rounding in WVᵀ grows like 1e-7·σ_max/σ_min
+		its  int     // Newton–Schulz iterations (0: the default)
 	}
 	var cases []tc
 	for _, nd := range [][2]int{{48, 6}, {16, 3}, {48, 12}, {5, 5}, {7, 1}} {
@@ -26,7 +28,7 @@ func TestPolarVsSVD(t *testing.T) {
 		step := gaussian(n, d, rng)
 		step.Scale(0.3, step)
 		step.Add(step, u)
-		cases = append(cases, tc{"near", step, 2e-5}, tc{"gaussian", gaussian(n, d, rng), 2e-5})
+		cases = append(cases, tc{"near", step, 2e-5, 0}, tc{"gaussian", gaussian(n, d, rng), 2e-5, 40})
 	}
 	{ // ill-conditioned: W diag(1, ..., 1e-2) Vᵀ
 		n, d := 20, 4
@@ -35,11 +37,11 @@ func TestPolarVsSVD(t *testing.T) {
 		var y mat.Dense
 		y.Mul(w, s)
 		y.Mul(&y, v.T())
-		cases = append(cases, tc{"illcond", &y, 1e-4})
+		cases = append(cases, tc{"illcond", &y, 1e-4, 30})
 	}
 	for _, c := range cases {
 		n, d := c.y.Dims()
-		out, err := ExecOnce(testBackend(), func(y *Node) *Node { return Polar(y, 0) }, toF32([]*mat.Dense{c.y}, n, d))
+		out, err := ExecOnce(testBackend(), func(y *Node) *Node { return Polar(y, c.its) }, toF32([]*mat.Dense{c.y}, n, d))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +73,7 @@ func TestPolarBatched(t *testing.T) {
 	for range inst * k {
 		ys = append(ys, gaussian(n, d, rng))
 	}
-	out, err := ExecOnce(testBackend(), func(y *Node) *Node { return Polar(y, 0) }, toF32(ys, inst, k, n, d))
+	out, err := ExecOnce(testBackend(), func(y *Node) *Node { return Polar(y, 40) }, toF32(ys, inst, k, n, d))
 	if err != nil {
 		t.Fatal(err)
 	}

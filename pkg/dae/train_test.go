@@ -41,6 +41,9 @@ func TestTheorem1PCA(t *testing.T) {
 		if dist > 0.05 {
 			t.Errorf("n=%d d=%d N=%d: distance to the PCA subspace %.4f, want < 0.05", c.n, c.d, c.N, dist)
 		}
+		if e := orthonormalityError(res.Bases[i][0]); e > 2e-6 {
+			t.Errorf("n=%d d=%d N=%d: max |UᵀU − I| = %.3g, want ≤ 2e-6", c.n, c.d, c.N, e)
+		}
 	}
 	if first, last := res.MeanLoss[0], res.MeanLoss[len(res.MeanLoss)-1]; !(last < first) {
 		t.Errorf("mean loss went from %v to %v, want a decrease", first, last)
@@ -88,6 +91,11 @@ func TestTheorem3Recovery(t *testing.T) {
 			t.Logf("n=%d K=2 d=%d N_k=%d: max_k distance after best permutation %.3f → %.4f", n, d, nks[i], before, after)
 			if after > 0.1 {
 				t.Errorf("n=%d N_k=%d: max distance after best permutation %.4f, want < 0.1", n, nks[i], after)
+			}
+			for k, u := range res.Bases[i] {
+				if e := orthonormalityError(u); e > 2e-6 {
+					t.Errorf("n=%d N_k=%d: U_%d: max |UᵀU − I| = %.3g, want ≤ 2e-6", n, nks[i], k, e)
+				}
 			}
 		}
 	}
