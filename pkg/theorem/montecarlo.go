@@ -16,17 +16,43 @@ import (
 // 16, with mixing weights pi for eq. 9) with the given bases on the data x,
 // by averaging dae.SampleLoss — the integrand Algorithm 1 differentiates —
 // over `draws` independent ε ~ N(0, Iₙ) for every sample and every level, in
-// float64 on the backend. It returns the estimate and its standard error. It
-// is the independent check of SingleGaussianLoss and HardMaxLoss.
+// float64 on the backend. It returns the estimate and its standard error
+// (conservative: the spread of the terms includes their differences across
+// samples and levels). It is the independent check of SingleGaussianLoss and
+// HardMaxLoss.
 func MonteCarloLoss(be compute.Backend, p dae.Parameterization, pi []float64, x *mat.Dense, bases []*mat.Dense, levels []dae.Level, draws int, seed uint64) (mean, stderr float64, err error) {
-	if err := checkData(x, bases); err != nil {
+	means, errs, err := MonteCarloLosses(be, p, pi, x, [][]*mat.Dense{bases}, levels, draws, seed)
+	if err != nil {
 		return 0, 0, err
+	}
+	return means[0], errs[0], nil
+}
+
+// MonteCarloLosses is MonteCarloLoss for several sets of bases of the same
+// shapes, evaluated with one compiled graph and the same noise draws (common
+// random numbers, so differences between the sets are estimated precisely).
+func MonteCarloLosses(be compute.Backend, p dae.Parameterization, pi []float64, x *mat.Dense, sets [][]*mat.Dense, levels []dae.Level, draws int, seed uint64) (means, stderrs []float64, err error) {
+	if len(sets) < 1 {
+		return nil, nil, fmt.Errorf("theorem: no sets of bases, want at least one")
+	}
+	for _, bases := range sets {
+		if err := checkData(x, bases); err != nil {
+			return nil, nil, err
+		}
+		if len(bases) != len(sets[0]) {
+			return nil, nil, fmt.Errorf("theorem: sets of %d and %d bases, want the same K in every set", len(sets[0]), len(bases))
+		}
+		for k, u := range bases {
+			if _, d := u.Dims(); d != sets[0][k].RawMatrix().Cols {
+				return nil, nil, fmt.Errorf("theorem: basis U_%d has d = %d in one set and %d in another, want equal shapes", k, d, sets[0][k].RawMatrix().Cols)
+			}
+		}
 	}
 	if err := checkLevels(levels); err != nil {
-		return 0, 0, err
+		return nil, nil, err
 	}
 	if draws < 1 {
-		return 0, 0, fmt.Errorf("theorem: draws = %d, want draws ≥ 1", draws)
+		return nil, nil, fmt.Errorf("theorem: draws = %d, want draws ≥ 1", draws)
 	}
 	r, n := x.Dims()
 	b := r * len(levels) * draws
@@ -46,39 +72,48 @@ func MonteCarloLoss(be compute.Backend, p dae.Parameterization, pi []float64, x 
 			}
 		}
 	}
-	args := []any{
+	fixed := []*tensors.Tensor{
 		tensors.FromFlatDataAndDimensions(x0, b, n), tensors.FromFlatDataAndDimensions(eps, b, n),
 		tensors.FromValue(s), tensors.FromValue(sigma), tensors.FromValue(lambda),
-	}
-	for _, u := range bases {
-		nr, d := u.Dims()
-		args = append(args, tensors.FromFlatDataAndDimensions(append([]float64(nil), mat.DenseCopyOf(u).RawMatrix().Data...), nr, d))
 	}
 	denoiser := p.DAE(pi)
 	exec, err := NewExec(be, func(in []*Node) *Node {
 		return dae.SampleLoss(denoiser, in[5:], in[0], in[1], in[2], in[3], in[4])
 	})
 	if err != nil {
-		return 0, 0, err
+		return nil, nil, err
 	}
-	out, err := exec.Call(args...)
-	if err != nil {
-		return 0, 0, fmt.Errorf("theorem: Monte-Carlo loss: %w", err)
+	defer exec.Finalize()
+	for _, bases := range sets {
+		args := make([]any, 0, len(fixed)+len(bases))
+		for _, t := range fixed {
+			args = append(args, t)
+		}
+		for _, u := range bases {
+			nr, d := u.Dims()
+			args = append(args, tensors.FromFlatDataAndDimensions(append([]float64(nil), mat.DenseCopyOf(u).RawMatrix().Data...), nr, d))
+		}
+		out, err := exec.Call(args...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("theorem: Monte-Carlo loss: %w", err)
+		}
+		v, err := tensors.CopyFlatData[float64](out[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		var sum, sum2 float64
+		for _, e := range v {
+			sum += e
+		}
+		mean := sum / float64(len(v))
+		for _, e := range v {
+			sum2 += (e - mean) * (e - mean)
+		}
+		stderr := 0.0
+		if len(v) > 1 {
+			stderr = math.Sqrt(sum2 / float64(len(v)-1) / float64(len(v)))
+		}
+		means, stderrs = append(means, mean), append(stderrs, stderr)
 	}
-	v, err := tensors.CopyFlatData[float64](out[0])
-	if err != nil {
-		return 0, 0, err
-	}
-	var sum, sum2 float64
-	for _, e := range v {
-		sum += e
-	}
-	mean = sum / float64(len(v))
-	for _, e := range v {
-		sum2 += (e - mean) * (e - mean)
-	}
-	if len(v) > 1 {
-		stderr = math.Sqrt(sum2 / float64(len(v)-1) / float64(len(v)))
-	}
-	return mean, stderr, nil
+	return means, stderrs, nil
 }

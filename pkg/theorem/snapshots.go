@@ -30,15 +30,15 @@ type Snapshots struct {
 // perturbation δ = 0 and the current bases as "truth" — with the part of the
 // geometric step-size schedule from cfg.StepSize to cfg.FinalStepSize that
 // falls in its steps, and with its own instance seeds so that its minibatches
-// and noise are fresh. The initial bases are drawn uniformly (Haar) from the
-// instance seeds; only cfg.Init = InitRandom and cfg.Restarts = 1 are
-// supported. The result is one run of Algorithm 1 on the full schedule, with
-// different (equally distributed) random draws than a single dae.Train call.
+// and noise are fresh. The initial bases are drawn here from the instance
+// seeds: uniformly (Haar) for cfg.Init = InitRandom, and as in eq. (48),
+// U_k = P_O(U⋆_k + δG_k) with G_k of i.i.d. N(0, 1/n) entries and
+// δ = cfg.InitPerturbation, for InitNearTruth (which needs Instance.Truth).
+// Only cfg.Restarts ≤ 1 is supported. The result is one run of Algorithm 1 on
+// the full schedule, with different (equally distributed) random draws than a
+// single dae.Train call.
 // Checkpoints that are multiples of cfg.StepsPerExec reuse one compiled graph.
 func TrainSnapshots(ctx context.Context, cfg dae.Config, instances []dae.Instance, checkpoints []int, progress func(done, total int)) (*Snapshots, error) {
-	if cfg.Init != dae.InitRandom {
-		return nil, fmt.Errorf("theorem: TrainSnapshots draws its own initial bases, want Init = InitRandom (got %v)", cfg.Init)
-	}
 	if cfg.Restarts > 1 {
 		return nil, fmt.Errorf("theorem: TrainSnapshots follows one run per instance, want Restarts ≤ 1 (got %d)", cfg.Restarts)
 	}
@@ -69,13 +69,23 @@ func TrainSnapshots(ctx context.Context, cfg dae.Config, instances []dae.Instanc
 		return cfg.StepSize * math.Pow(cfg.FinalStepSize/cfg.StepSize, float64(step)/float64(total-1))
 	}
 
-	// Step 0: Haar-random bases from the instance seeds.
+	// Step 0: the initial bases, from the instance seeds.
 	cur := make([][]*mat.Dense, len(instances))
 	for i, in := range instances {
 		rng := rand.New(rand.NewPCG(cfg.Seed, in.Seed^0x696e6974))
 		cur[i] = make([]*mat.Dense, len(cfg.Dims))
 		for k, d := range cfg.Dims {
-			cur[i][k] = molrg.RandomOrthonormal(n, d, rng)
+			if cfg.Init == dae.InitRandom {
+				cur[i][k] = molrg.RandomOrthonormal(n, d, rng)
+				continue
+			}
+			if len(in.Truth) != len(cfg.Dims) {
+				return nil, fmt.Errorf("theorem: instance %d has %d true bases, want K = %d for InitNearTruth", i, len(in.Truth), len(cfg.Dims))
+			}
+			if r, c := in.Truth[k].Dims(); r != n || c != d {
+				return nil, fmt.Errorf("theorem: instance %d: true basis U⋆_%d is %d×%d, want %d×%d", i, k, r, c, n, d)
+			}
+			cur[i][k] = perturb(in.Truth[k], cfg.InitPerturbation, rng)
 		}
 	}
 	out := &Snapshots{Steps: []int{0}, Bases: [][][]*mat.Dense{cur}, Loss: make([][]float64, len(instances))}
@@ -112,4 +122,26 @@ func TrainSnapshots(ctx context.Context, cfg dae.Config, instances []dae.Instanc
 		done = c
 	}
 	return out, nil
+}
+
+// perturb returns P_O(U + δG), G with i.i.d. N(0, 1/n) entries (eq. 48),
+// P_O the polar factor WVᵀ of the SVD.
+func perturb(u *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
+	n, d := u.Dims()
+	y := mat.DenseCopyOf(u)
+	scale := delta / math.Sqrt(float64(n))
+	for a := range n {
+		for b := range d {
+			y.Set(a, b, y.At(a, b)+scale*rng.NormFloat64())
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(y, mat.SVDThin) {
+		return y
+	}
+	var w, v mat.Dense
+	svd.UTo(&w)
+	svd.VTo(&v)
+	y.Mul(&w, v.T())
+	return y
 }

@@ -175,8 +175,28 @@ func TestTrainSnapshotsConvergesToPCA(t *testing.T) {
 		t.Errorf("repeated checkpoint: err = %v", err)
 	}
 	cfg.Init = dae.InitNearTruth
-	if _, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x}}, []int{5}, nil); err == nil || !strings.Contains(err.Error(), "InitRandom") {
-		t.Errorf("InitNearTruth: err = %v", err)
+	if _, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x}}, []int{5}, nil); err == nil || !strings.Contains(err.Error(), "InitNearTruth") {
+		t.Errorf("InitNearTruth without truth: err = %v", err)
+	}
+}
+
+// With InitNearTruth the first snapshot is P_O(U⋆ + δG): at distance about δ·√(2d(n−d)/n) from U⋆.
+func TestTrainSnapshotsNearTruth(t *testing.T) {
+	m, x := sampleData(t, molrg.Params{N: 24, Dims: []int{6, 6}, Orthogonal: true}, []int{20, 20}, 51)
+	cfg := dae.DefaultConfig(dae.ParamSoftMax, 6, 6)
+	cfg.Init, cfg.InitPerturbation, cfg.StepsPerExec = dae.InitNearTruth, 0.3, 10
+	snaps, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x, Truth: m.Bases, Seed: 2}}, []int{100}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range 2 {
+		d0 := subspace.Distance(snaps.Bases[0][0][k], m.Bases[k])
+		if want := 0.3 * math.Sqrt(2*6*18.0/24); d0 < 0.5*want || d0 > 1.5*want {
+			t.Errorf("component %d: initial distance %v, want about %v", k, d0, want)
+		}
+		if d1 := subspace.Distance(snaps.Bases[1][0][k], m.Bases[k]); d1 > 0.1 {
+			t.Errorf("component %d: distance %v after 100 steps, want recovery", k, d1)
+		}
 	}
 }
 
@@ -210,5 +230,34 @@ func TestRecoveryCurve(t *testing.T) {
 	bad := dae.DefaultConfig(dae.ParamSingleGaussian, 4)
 	if _, err := Recovery(context.Background(), RecoveryConfig{Model: molrg.Params{N: 12, Dims: []int{3}}, Nk: []int{2}, Instances: 1, Train: &bad}, nil); err == nil || !strings.Contains(err.Error(), "d_0") {
 		t.Errorf("mismatched dims: err = %v", err)
+	}
+}
+
+// Several sets in one call use the same noise as separate calls with the same seed.
+func TestMonteCarloLossesShareTheNoise(t *testing.T) {
+	levels := []dae.Level{{S: 1, Sigma: 0.3, Lambda: 1}}
+	be := backend.Must()
+	rng := rand.New(rand.NewPCG(8, 9))
+	_, x := sampleData(t, molrg.Params{N: 6, Dims: []int{2}}, []int{5}, 61)
+	sets := [][]*mat.Dense{{molrg.RandomOrthonormal(6, 2, rng)}, {molrg.RandomOrthonormal(6, 2, rng)}}
+	means, _, err := MonteCarloLosses(be, dae.ParamSingleGaussian, nil, x, sets, levels, 7, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, set := range sets {
+		one, _, err := MonteCarloLoss(be, dae.ParamSingleGaussian, nil, x, set, levels, 7, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(one-means[i]) > 1e-12 {
+			t.Errorf("set %d: %v in a batch, %v alone", i, means[i], one)
+		}
+	}
+	bad := [][]*mat.Dense{sets[0], {molrg.RandomOrthonormal(6, 3, rng)}}
+	if _, _, err := MonteCarloLosses(be, dae.ParamSingleGaussian, nil, x, bad, levels, 7, 3); err == nil || !strings.Contains(err.Error(), "equal shapes") {
+		t.Errorf("mismatched shapes: err = %v", err)
+	}
+	if _, _, err := MonteCarloLoss(be, dae.ParamSingleGaussian, nil, x, sets[0], levels, 0, 3); err == nil || !strings.Contains(err.Error(), "draws ≥ 1") {
+		t.Errorf("draws = 0: err = %v", err)
 	}
 }
