@@ -1,6 +1,7 @@
 package dae
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -333,5 +334,51 @@ func TestValidation(t *testing.T) {
 		if !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %q does not name %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestUnequalDimsAndProgress trains bases of different dimensions (d = 1, 3)
+// with unequal π, checks shapes and orthonormality, the progress callback,
+// and that a cancelled context stops training.
+func TestUnequalDimsAndProgress(t *testing.T) {
+	m, err := molrg.New(molrg.Params{N: 10, Dims: []int{1, 3}, Pi: []float64{0.25, 0.75}, Orthogonal: true}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.SampleCounts([]int{3, 9}, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(ParamSoftMax, 1, 3)
+	cfg.Pi = []float64{0.25, 0.75}
+	cfg.Steps, cfg.LogEvery = 30, 10
+	var calls []int
+	res, err := TrainContext(context.Background(), cfg, []Instance{{X: s.X}}, func(done, total int) {
+		if total != cfg.Steps {
+			t.Errorf("progress total %d, want %d", total, cfg.Steps)
+		}
+		calls = append(calls, done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) == 0 || calls[len(calls)-1] != cfg.Steps {
+		t.Errorf("progress calls %v, want a last call with %d", calls, cfg.Steps)
+	}
+	if got := res.LossSteps; len(got) != 3 || got[2] != 30 {
+		t.Errorf("LossSteps = %v, want [10 20 30]", got)
+	}
+	for k, d := range cfg.Dims {
+		if r, c := res.Bases[0][k].Dims(); r != 10 || c != d {
+			t.Errorf("U_%d is %d×%d, want 10×%d", k, r, c, d)
+		}
+		if e := orthonormalityError(res.Bases[0][k]); e > 2e-6 {
+			t.Errorf("U_%d: max |UᵀU − I| = %.3g", k, e)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := TrainContext(ctx, cfg, []Instance{{X: s.X}}, nil); err != context.Canceled {
+		t.Errorf("cancelled context: error %v, want context.Canceled", err)
 	}
 }
