@@ -2,8 +2,6 @@ package dae
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -37,9 +35,6 @@ func benchmarkAlgorithm1(b *testing.B, instances int) {
 	cfg := DefaultConfig(ParamSoftMax, 6, 6)
 	cfg.Backend = be
 	cfg.BatchSize = 32
-	if os.Getenv("DAE_POLAR") != "" {
-		cfg.PolarIterations, _ = strconv.Atoi(os.Getenv("DAE_POLAR"))
-	}
 	if fmt.Sprint(be) == gobackend.BackendName {
 		cfg.StepsPerExec = maxUnrolledSteps // what Train uses there anyway
 	}
