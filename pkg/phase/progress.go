@@ -2,10 +2,13 @@ package phase
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/janpfeifer/gonb/gonbui"
 )
 
 // Progress is the state of a running sweep, passed to Options.Progress.
@@ -92,5 +95,29 @@ func Bar(w io.Writer, interval time.Duration) func(Progress) {
 		if done {
 			fmt.Fprintln(w)
 		}
+	}
+}
+
+// NotebookBar returns a progress callback for a GoNB notebook: one output
+// block, updated in place (gonbui.UpdateHTML) at most every interval (0:
+// 500 ms). Outside a notebook the callback does nothing.
+func NotebookBar(interval time.Duration) func(Progress) {
+	if !gonbui.IsNotebook {
+		return func(Progress) {}
+	}
+	if interval <= 0 {
+		interval = 500 * time.Millisecond
+	}
+	id := "phase-progress-" + gonbui.UniqueID()
+	var mu sync.Mutex
+	var last time.Time
+	return func(p Progress) {
+		mu.Lock()
+		defer mu.Unlock()
+		if p.Done < float64(p.Total) && time.Since(last) < interval {
+			return
+		}
+		last = time.Now()
+		gonbui.UpdateHTML(id, "<pre>"+html.EscapeString(p.String())+"</pre>")
 	}
 }
