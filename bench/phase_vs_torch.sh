@@ -10,4 +10,6 @@ cd "$(dirname "$0")/.."
 if [ ! -f .venv/torch-stubs/ORDER ] || ! .venv/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"; then
   bash bench/setup_torch.sh
 fi
+# The project builds with GOEXPERIMENT=simd (the pure-Go backend uses it).
+export GOEXPERIMENT=${GOEXPERIMENT:-simd}
 exec go run -tags bench ./bench/phasebench "$@"
