@@ -75,14 +75,15 @@ func Bar(w io.Writer, interval time.Duration) func(Progress) {
 	}
 	var mu sync.Mutex
 	var last time.Time
-	width := 0
+	width, ended := 0, false
 	return func(p Progress) {
 		mu.Lock()
 		defer mu.Unlock()
 		done := p.Done >= float64(p.Total)
-		if !done && time.Since(last) < interval {
+		if ended || (!done && time.Since(last) < interval) {
 			return
 		}
+		ended = done
 		last = time.Now()
 		s := p.String()
 		n := len([]rune(s))
