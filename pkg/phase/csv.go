@@ -156,6 +156,10 @@ func OpenCSV(path string) (*Writer, []Row, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("phase: results file: %w", err)
 	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, nil, err
+	}
 	content, err := io.ReadAll(f)
 	if err != nil {
 		f.Close()

@@ -149,3 +149,21 @@ func TestOpenCSVRepair(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenCSVLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "phase.csv")
+	w, _, err := OpenCSV(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w2, _, err := OpenCSV(path); err == nil {
+		w2.Close()
+		t.Fatal("a second writer opened the same results file")
+	}
+	w.Close()
+	w3, _, err := OpenCSV(path)
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	w3.Close()
+}

@@ -28,7 +28,10 @@
 // line (a sweep killed in the middle of a write) is cut away and redone. Every
 // run's random draws are derived from (seed, K, d, N_k, instance) alone
 // (RunSeed), so a row is reproducible by itself, in any order, and a resumed
-// sweep writes the same rows as an uninterrupted one.
+// sweep writes the same rows as an uninterrupted one. The file is locked
+// (flock) while a sweep appends to it, and a sidecar JSON file (MetaPath)
+// records the seed, τ and Algorithm 1's hyperparameters, so that a resume
+// with other settings is refused instead of mixing incomparable rows.
 //
 // # Speed
 //
