@@ -134,6 +134,7 @@ func (f *Figure) Display() error {
 		return err
 	}
 	gonbui.DisplaySVG(string(svg))
+	gonbui.Sync() // the cell's program may end right after: wait until the figure is sent
 	return nil
 }
 
@@ -147,5 +148,6 @@ func (f *Figure) DisplayPNG() error {
 		return err
 	}
 	gonbui.DisplayPNG(png)
+	gonbui.Sync()
 	return nil
 }

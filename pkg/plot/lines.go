@@ -31,11 +31,11 @@ func newPlot(a Axes) *gplot.Plot {
 	p.Y.Label.Text = a.Y
 	if a.LogX {
 		p.X.Scale = gplot.LogScale{}
-		p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = PowerTicks{}
 	}
 	if a.LogY {
 		p.Y.Scale = gplot.LogScale{}
-		p.Y.Tick.Marker = gplot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = PowerTicks{}
 	}
 	p.Add(plotter.NewGrid())
 	return p
