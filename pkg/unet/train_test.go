@@ -54,7 +54,7 @@ func snapshot(t *testing.T, n *Net) map[string][]float32 {
 // mechanism does not depend on the length.) A partial checkpoint file
 // left by the "kill" must be skipped.
 func TestResumeIsExact(t *testing.T) {
-	const total, half = 200, 100
+	const total, half = 2000, 1000 // the 2k straight vs 1k + kill + resume 1k
 	be := backend.Must()
 	data := tinyData(10)
 	tc := tinyTrainConfig()
