@@ -46,15 +46,13 @@ func snapshot(t *testing.T, n *Net) map[string][]float32 {
 	return out
 }
 
-// TestResumeIsExact trains 200 steps straight, and 100 steps, a "kill"
-// (the trainer and its network are dropped), a resume from the step-100
-// checkpoint and 100 more steps: weights, EMA, Adam moments and the
-// loss/gradient-norm history must be bit-for-bit identical. (200 rather
-// than 2000 steps keeps the test to a few seconds on two shared cores; the
-// mechanism does not depend on the length.) A partial checkpoint file
-// left by the "kill" must be skipped.
+// TestResumeIsExact trains 2000 steps straight, and 1000 steps, a "kill"
+// (the trainer and its network are dropped), a resume from the step-1000
+// checkpoint and 1000 more steps: weights, EMA, Adam moments and the
+// loss/gradient-norm history must be bit-for-bit identical. A partial
+// checkpoint file left by the "kill" must be skipped.
 func TestResumeIsExact(t *testing.T) {
-	const total, half = 2000, 1000 // the 2k straight vs 1k + kill + resume 1k
+	const total, half = 2000, 1000
 	be := backend.Must()
 	data := tinyData(10)
 	tc := tinyTrainConfig()
