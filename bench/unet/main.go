@@ -1,0 +1,92 @@
+//go:build bench
+
+// Command unetbench times training steps of pkg/unet (EDM loss, backward,
+// Adam, EMA) on random 4×4×3 images and prints one JSON line:
+// {"impl":"gomlx","backend":…,"config":…,"batch":…,"steps":…,"params":…,"img_per_s":…}.
+// The backend is the project's (GOMLX_BACKEND selects it). Compilation is
+// excluded: -warmup steps run before the clock starts.
+//
+//	GOMLX_BACKEND=xla:cpu go run -tags bench ./bench/unet -config default -batch 64 -steps 20
+//
+// bench/unet/unet_vs_torch.sh runs it next to bench/unet/torch_unet.py.
+// It is kept out of `go test ./...` and `go vet ./...` by the bench build tag.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"time"
+
+	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/unet"
+)
+
+func main() {
+	config := flag.String("config", "default", "network: default (unet.DefaultConfig(4,3)) or authors (unet.AuthorsConfig(4,3))")
+	batch := flag.Int("batch", 64, "images per step")
+	steps := flag.Int("steps", 10, "timed steps")
+	warmup := flag.Int("warmup", 2, "untimed steps first (the first compiles)")
+	nData := flag.Int("n", 1024, "random training images")
+	flag.Parse()
+	if err := run(*config, *batch, *steps, *warmup, *nData); err != nil {
+		fmt.Fprintln(os.Stderr, "unetbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(config string, batch, steps, warmup, nData int) error {
+	var cfg unet.Config
+	switch config {
+	case "default":
+		cfg = unet.DefaultConfig(4, 3)
+	case "authors":
+		cfg = unet.AuthorsConfig(4, 3)
+	default:
+		return fmt.Errorf("-config %q: want default or authors", config)
+	}
+	be, info, err := backend.New()
+	if err != nil {
+		return err
+	}
+	net, err := unet.New(be, cfg)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	data := make([][]float32, nData)
+	for i := range data {
+		data[i] = make([]float32, cfg.ImageSize*cfg.ImageSize*cfg.Channels)
+		for j := range data[i] {
+			data[i][j] = float32(0.5 * rng.NormFloat64())
+		}
+	}
+	tc := unet.DefaultTrainConfig()
+	tc.BatchSize, tc.TotalSteps, tc.LogEvery = batch, 1<<30, 1<<30
+	tr, err := unet.NewTrainerFromSlices(net, data, tc)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	t0 := time.Now()
+	if err := tr.TrainSteps(ctx, warmup); err != nil {
+		return err
+	}
+	warm := time.Since(t0)
+	t0 = time.Now()
+	if err := tr.TrainSteps(ctx, steps); err != nil {
+		return err
+	}
+	el := time.Since(t0).Seconds()
+	out := map[string]any{
+		"impl": "gomlx", "backend": be.String(), "device": info.Device,
+		"config": config, "batch": batch, "steps": steps, "warmup_s": warm.Seconds(),
+		"params": net.NumParams(), "seconds": el, "img_per_s": float64(steps*batch) / el,
+	}
+	b, _ := json.Marshal(out)
+	fmt.Println(string(b))
+	return nil
+}

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# pkg/unet training (EDM loss, backward, Adam, EMA) against the PyTorch
+# re-implementation bench/unet/torch_unet.py, same config and batch, in one run:
+#   unet.DefaultConfig(4,3), batch 64: ours on XLA CPU, ours on pure Go, PyTorch CPU
+#   unet.AuthorsConfig(4,3), batch 16: ours on XLA CPU, PyTorch CPU
+# Prints img/s of each (compilation / warm-up steps excluded), ours/PyTorch
+# ratios and both parameter counts. PyTorch runs with 2 threads (and, for
+# reference, 1: on a loaded machine OpenMP's spinning threads can make 2
+# threads much slower than 1). Environment knobs (defaults):
+#   DEF_STEPS=20 GO_STEPS=3 AUTH_STEPS=3 TORCH_THREADS="2 1" AUTH_GO=0 (1: also pure Go on AuthorsConfig)
+# Installs PyTorch into .venv first if it is missing (bench/setup_torch.sh).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ ! -f .venv/torch-stubs/ORDER ] || ! .venv/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('torch') is None)"; then
+  bash bench/setup_torch.sh
+fi
+export GOEXPERIMENT=${GOEXPERIMENT:-simd}
+DEF_STEPS=${DEF_STEPS:-20} GO_STEPS=${GO_STEPS:-3} AUTH_STEPS=${AUTH_STEPS:-3}
+TORCH_THREADS=${TORCH_THREADS:-2 1} AUTH_GO=${AUTH_GO:-0}
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+go build -tags bench -o "$bin/unetbench" ./bench/unet
+res="$bin/results.jsonl"
+runlog() { echo "+ $*" >&2; "$@" | tee -a "$res"; }
+
+runlog env GOMLX_BACKEND=xla:cpu "$bin/unetbench" -config default -batch 64 -steps "$DEF_STEPS" -warmup 2
+runlog env GOMLX_BACKEND=go "$bin/unetbench" -config default -batch 64 -steps "$GO_STEPS" -warmup 1
+for t in $TORCH_THREADS; do
+  runlog .venv/bin/python bench/unet/torch_unet.py --config default --batch 64 --steps "$DEF_STEPS" --warmup 3 --threads "$t"
+done
+runlog env GOMLX_BACKEND=xla:cpu "$bin/unetbench" -config authors -batch 16 -steps "$AUTH_STEPS" -warmup 1
+if [ "$AUTH_GO" = 1 ]; then
+  runlog env GOMLX_BACKEND=go "$bin/unetbench" -config authors -batch 16 -steps "$AUTH_STEPS" -warmup 1
+fi
+for t in $TORCH_THREADS; do
+  runlog .venv/bin/python bench/unet/torch_unet.py --config authors --batch 16 --steps "$AUTH_STEPS" --warmup 1 --threads "$t"
+done
+
+.venv/bin/python - "$res" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+print()
+for cfg in ("default", "authors"):
+    rs = [r for r in rows if r["config"] == cfg]
+    if not rs:
+        continue
+    print(f"== {cfg} config, batch {rs[0]['batch']}")
+    for r in rs:
+        name = f"ours ({r['backend']})" if r["impl"] == "gomlx" else f"PyTorch CPU, {r['threads']} thread(s)"
+        print(f"  {name:28s} {r['img_per_s']:10.1f} img/s   params {r['params']:,}   ({r['steps']} steps, {r['seconds']:.2f} s)")
+    ours = [r for r in rs if r["impl"] == "gomlx"]
+    torch = [r for r in rs if r["impl"] == "torch"]
+    for o in ours:
+        for t in torch:
+            print(f"  ratio ours({o['backend']}) / PyTorch({t['threads']} thr) = {o['img_per_s'] / t['img_per_s']:.2f}")
+    ps = {r["params"] for r in rs}
+    print("  parameter counts", "match" if len(ps) == 1 else f"DIFFER: {sorted(ps)}")
+PY
