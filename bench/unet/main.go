@@ -19,11 +19,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/unet"
 )
+
+var printSteps bool
 
 func main() {
 	config := flag.String("config", "default", "network: default (unet.DefaultConfig(4,3)) or authors (unet.AuthorsConfig(4,3))")
@@ -31,14 +34,16 @@ func main() {
 	steps := flag.Int("steps", 10, "timed steps")
 	warmup := flag.Int("warmup", 2, "untimed steps first (the first compiles)")
 	nData := flag.Int("n", 1024, "random training images")
+	conv := flag.String("conv", "", "convolution lowering: im2col or stock (default: the config's)")
+	flag.BoolVar(&printSteps, "print-steps", false, "print every timed step's seconds to stderr")
 	flag.Parse()
-	if err := run(*config, *batch, *steps, *warmup, *nData); err != nil {
+	if err := run(*config, *conv, *batch, *steps, *warmup, *nData); err != nil {
 		fmt.Fprintln(os.Stderr, "unetbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(config string, batch, steps, warmup, nData int) error {
+func run(config, conv string, batch, steps, warmup, nData int) error {
 	var cfg unet.Config
 	switch config {
 	case "default":
@@ -47,6 +52,15 @@ func run(config string, batch, steps, warmup, nData int) error {
 		cfg = unet.AuthorsConfig(4, 3)
 	default:
 		return fmt.Errorf("-config %q: want default or authors", config)
+	}
+	switch conv {
+	case "":
+	case "im2col":
+		cfg.Conv = unet.ConvIm2col
+	case "stock":
+		cfg.Conv = unet.ConvStock
+	default:
+		return fmt.Errorf("-conv %q: want im2col or stock", conv)
 	}
 	be, info, err := backend.New()
 	if err != nil {
@@ -76,15 +90,28 @@ func run(config string, batch, steps, warmup, nData int) error {
 		return err
 	}
 	warm := time.Since(t0)
-	t0 = time.Now()
-	if err := tr.TrainSteps(ctx, steps); err != nil {
-		return err
+	times := make([]float64, steps)
+	for i := range times {
+		t0 := time.Now()
+		if err := tr.TrainSteps(ctx, 1); err != nil {
+			return err
+		}
+		times[i] = time.Since(t0).Seconds()
 	}
-	el := time.Since(t0).Seconds()
+	if printSteps {
+		fmt.Fprintf(os.Stderr, "step seconds: %.3f\n", times)
+	}
+	el := 0.0
+	for _, s := range times {
+		el += s
+	}
+	slices.Sort(times)
+	med := times[len(times)/2]
 	out := map[string]any{
 		"impl": "gomlx", "backend": be.String(), "device": info.Device,
-		"config": config, "batch": batch, "steps": steps, "warmup_s": warm.Seconds(),
+		"config": config, "conv": cfg.Conv.String(), "batch": batch, "steps": steps, "warmup_s": warm.Seconds(),
 		"params": net.NumParams(), "seconds": el, "img_per_s": float64(steps*batch) / el,
+		"img_per_s_median": float64(batch) / med,
 	}
 	b, _ := json.Marshal(out)
 	fmt.Println(string(b))

@@ -241,14 +241,17 @@ def main():
 
     for s in range(a.warmup):
         step(s)
-    t0 = time.perf_counter()
+    times = []
     for s in range(a.warmup, a.warmup + a.steps):
+        t = time.perf_counter()
         step(s)
-    el = time.perf_counter() - t0
+        times.append(time.perf_counter() - t)
+    el = sum(times)
+    med = sorted(times)[len(times) // 2]
     print(json.dumps(dict(impl="torch", backend="torch-cpu", torch=torch.__version__, threads=a.threads,
                           config=a.config, batch=a.batch, steps=a.steps,
                           params=sum(p.numel() for p in params), seconds=el,
-                          img_per_s=a.steps * a.batch / el)))
+                          img_per_s=a.steps * a.batch / el, img_per_s_median=a.batch / med)))
 
 
 if __name__ == "__main__":

@@ -3,11 +3,12 @@
 # re-implementation bench/unet/torch_unet.py, same config and batch, in one run:
 #   unet.DefaultConfig(4,3), batch 64: ours on XLA CPU, ours on pure Go, PyTorch CPU
 #   unet.AuthorsConfig(4,3), batch 16: ours on XLA CPU, PyTorch CPU
-# Prints img/s of each (compilation / warm-up steps excluded), ours/PyTorch
-# ratios and both parameter counts. PyTorch runs with 2 threads (and, for
+# Prints img/s of each (compilation / warm-up steps excluded; mean over the
+# timed steps and from the median step time, which ignores the occasional slow
+# step), ours/PyTorch ratios of both, and both parameter counts. PyTorch runs with 2 threads (and, for
 # reference, 1: on a loaded machine OpenMP's spinning threads can make 2
 # threads much slower than 1). Environment knobs (defaults):
-#   DEF_STEPS=20 GO_STEPS=3 AUTH_STEPS=3 TORCH_THREADS="2 1" AUTH_GO=0 (1: also pure Go on AuthorsConfig)
+#   DEF_STEPS=50 GO_STEPS=5 AUTH_STEPS=12 TORCH_THREADS="2 1" AUTH_GO=0 (1: also pure Go on AuthorsConfig)
 # Installs PyTorch into .venv first if it is missing (bench/setup_torch.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,7 +16,7 @@ if [ ! -f .venv/torch-stubs/ORDER ] || ! .venv/bin/python -c "import importlib.u
   bash bench/setup_torch.sh
 fi
 export GOEXPERIMENT=${GOEXPERIMENT:-simd}
-DEF_STEPS=${DEF_STEPS:-20} GO_STEPS=${GO_STEPS:-3} AUTH_STEPS=${AUTH_STEPS:-3}
+DEF_STEPS=${DEF_STEPS:-50} GO_STEPS=${GO_STEPS:-5} AUTH_STEPS=${AUTH_STEPS:-12}
 TORCH_THREADS=${TORCH_THREADS:-2 1} AUTH_GO=${AUTH_GO:-0}
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
@@ -47,12 +48,13 @@ for cfg in ("default", "authors"):
     print(f"== {cfg} config, batch {rs[0]['batch']}")
     for r in rs:
         name = f"ours ({r['backend']})" if r["impl"] == "gomlx" else f"PyTorch CPU, {r['threads']} thread(s)"
-        print(f"  {name:28s} {r['img_per_s']:10.1f} img/s   params {r['params']:,}   ({r['steps']} steps, {r['seconds']:.2f} s)")
+        print(f"  {name:28s} {r['img_per_s']:10.1f} img/s (median step {r['img_per_s_median']:.1f})   params {r['params']:,}   ({r['steps']} steps, {r['seconds']:.2f} s)")
     ours = [r for r in rs if r["impl"] == "gomlx"]
     torch = [r for r in rs if r["impl"] == "torch"]
     for o in ours:
         for t in torch:
-            print(f"  ratio ours({o['backend']}) / PyTorch({t['threads']} thr) = {o['img_per_s'] / t['img_per_s']:.2f}")
+            print(f"  ratio ours({o['backend']}) / PyTorch({t['threads']} thr) = {o['img_per_s'] / t['img_per_s']:.2f}"
+                  f" (median steps {o['img_per_s_median'] / t['img_per_s_median']:.2f})")
     ps = {r["params"] for r in rs}
     print("  parameter counts", "match" if len(ps) == 1 else f"DIFFER: {sorted(ps)}")
 PY

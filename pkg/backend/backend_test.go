@@ -122,3 +122,15 @@ func TestXLAMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+func TestCPUFlags(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", ynnDotOnly},
+		{"--xla_dump_to=/tmp/d", "--xla_dump_to=/tmp/d " + ynnDotOnly},
+		{"--xla_cpu_experimental_ynn_fusion_type=dot,eltwise", "--xla_cpu_experimental_ynn_fusion_type=dot,eltwise"},
+	} {
+		if got := cpuFlags(c.in); got != c.want {
+			t.Errorf("cpuFlags(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
