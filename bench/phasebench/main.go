@@ -22,7 +22,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,10 +29,8 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/dae"
-	"github.com/molrg/molrg/pkg/molrg"
 	"github.com/molrg/molrg/pkg/phase"
 	"github.com/molrg/molrg/pkg/subspace"
 	"gonum.org/v1/gonum/mat"
@@ -55,41 +52,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "phasebench:", err)
 		os.Exit(1)
 	}
-}
-
-// Replicas of pkg/dae's key derivation and initialization (rng.go,
-// train.go), so that PyTorch starts from the same bases.
-func splitMix64(z uint64) uint64 {
-	z += 0x9E3779B97F4A7C15
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
-	return z ^ (z >> 31)
-}
-
-func instanceKey(runSeed, instanceSeed uint64) uint64 {
-	return splitMix64(splitMix64(runSeed) ^ splitMix64(instanceSeed+0x64616531))
-}
-
-func initBasis(cfg *dae.Config, key uint64, k int, truth *mat.Dense, n int) *mat.Dense {
-	rng := rand.New(rand.NewPCG(key, 0x696e6974+uint64(k)))
-	d := cfg.Dims[k]
-	if cfg.Init != dae.InitNearTruth {
-		return molrg.RandomOrthonormal(n, d, rng)
-	}
-	y := mat.DenseCopyOf(truth)
-	scale := cfg.InitPerturbation / math.Sqrt(float64(n))
-	for a := range n {
-		for b := range d {
-			y.Set(a, b, y.At(a, b)+scale*rng.NormFloat64())
-		}
-	}
-	var svd mat.SVD
-	svd.Factorize(y, mat.SVDThin)
-	var w, v mat.Dense
-	svd.UTo(&w)
-	svd.VTo(&v)
-	y.Mul(&w, v.T())
-	return y
 }
 
 type problemSpec struct {
@@ -170,7 +132,7 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 	for i, in := range ins {
 		r, _ := in.X.Dims()
 		counts[i] = int32(r)
-		keys[i] = instanceKey(cfg.Seed, in.Seed)
+		keys[i] = dae.InstanceKey(cfg.Seed, in.Seed)
 		for a := range r {
 			for b := range n {
 				data[(i*nMax+a)*n+b] = float32(in.X.At(a, b))
@@ -205,7 +167,7 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 			if in.Truth != nil {
 				truth = in.Truth[c]
 			}
-			u := initBasis(&cfg, keys[i], c, truth, n)
+			u := dae.InitialBasis(&cfg, keys[i], c, truth, n)
 			for a := range n {
 				for b := range d {
 					flat = append(flat, float32(u.At(a, b)))
@@ -241,7 +203,7 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 	// Ours on the pure-Go backend: fewer steps, same problems.
 	goRate := math.NaN()
 	if goSteps > 0 {
-		gb, err := gobackend.New("")
+		gb, err := backend.Go()
 		if err != nil {
 			return err
 		}

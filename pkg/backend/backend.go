@@ -175,6 +175,14 @@ func cpuFlags(xlaFlags string) string {
 // ops in sequence keeps the parallelism inside each op.
 const goSequential = "ops_sequential"
 
+// Go returns the pure-Go backend in the project's configuration (one op at a
+// time, see goSequential), created once and shared: for tests and benchmarks
+// that want the pure-Go backend whatever $GOMLX_BACKEND says.
+var Go = sync.OnceValues(func() (compute.Backend, error) {
+	b, _, err := goBackend("", "")
+	return b, err
+})
+
 func goBackend(notice, config string) (compute.Backend, Info, error) {
 	if config == "" {
 		config = goSequential

@@ -109,7 +109,7 @@ type Config struct {
 	PolarIterations  int     // Newton–Schulz iterations of P_O, ≥ 1
 
 	Seed    uint64          // run seed, mixed with every Instance.Seed
-	Backend compute.Backend // nil: backend.Default()
+	Backend compute.Backend // nil: backend.Default(); a pure-Go backend should schedule one op at a time (backend.Go)
 
 	unrolled bool // tests: unroll the steps even where a While loop is used
 }
@@ -133,7 +133,7 @@ type Config struct {
 //     averages out the minibatch and ε noise.
 //   - batch 32, 2000 steps, 50 steps per execution (a While loop; the
 //     pure-Go backend runs one step per execution), loss logged every 50.
-//   - random Haar initialization, one start, 24 Newton–Schulz iterations.
+//   - random Haar initialization, one start, DefaultPolarIterations (12) Newton–Schulz iterations.
 //     For K ≥ 2 the loss has spurious local minima from a random start
 //     (bases that mix directions of different subspaces, as in K-subspaces):
 //     the paper initializes near the truth (eq. 48, InitNearTruth; δ = 0.5

@@ -102,20 +102,3 @@ func newExecKey(be compute.Backend, cfg *Config, shape [4]int) execKey {
 		shape:   shape,
 	}
 }
-
-// sequentialGo is a pure-Go backend that executes one op at a time (each op
-// still uses all cores). The pure-Go backend's default scheduler runs
-// independent ops concurrently on the same worker pool that large matrix
-// products fan out on, and with several such products in flight it can
-// deadlock (compute v0.1.2, workerspool.Pool.Saturate); Algorithm 1's graph
-// has many of them.
-var sequentialGo = sync.OnceValues(func() (compute.Backend, error) { return gobackend.New("ops_sequential") })
-
-// trainingBackend returns the backend Algorithm 1 runs on: be, except that
-// the pure-Go backend is replaced by sequentialGo.
-func trainingBackend(be compute.Backend) (compute.Backend, error) {
-	if fmt.Sprint(be) == gobackend.BackendName { // the pure-Go backend's String() is "go"
-		return sequentialGo()
-	}
-	return be, nil
-}

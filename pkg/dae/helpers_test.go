@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gomlx/compute"
+	"github.com/molrg/molrg/pkg/backend"
 
 	"github.com/gomlx/gomlx/core/tensors"
 	"gonum.org/v1/gonum/mat"
@@ -14,7 +15,7 @@ import (
 // and deterministic. TestXLAWhileLoop covers the XLA path when a plugin is
 // installed.
 func testBackend() compute.Backend {
-	be, err := sequentialGo()
+	be, err := backend.Go()
 	if err != nil {
 		panic(err)
 	}

@@ -32,9 +32,9 @@ func splitMix64(z uint64) uint64 {
 	return z ^ (z >> 31)
 }
 
-// instanceKey derives the RNG key κ of an instance from the run seed and the
+// InstanceKey derives the RNG key κ of an instance from the run seed and the
 // instance seed.
-func instanceKey(runSeed, instanceSeed uint64) uint64 {
+func InstanceKey(runSeed, instanceSeed uint64) uint64 {
 	return splitMix64(splitMix64(runSeed) ^ splitMix64(instanceSeed+0x64616531))
 }
 

@@ -11,7 +11,7 @@ import (
 // TestRandomWordsMatchHost checks the in-graph counter RNG against the same
 // SplitMix64 formula evaluated on the host.
 func TestRandomWordsMatchHost(t *testing.T) {
-	keys := []uint64{instanceKey(1, 2), instanceKey(1, 3)}
+	keys := []uint64{InstanceKey(1, 2), InstanceKey(1, 3)}
 	const step, stream, rows, cols = 7, 2, 3, 5
 	out, err := ExecOnce(testBackend(), func(k, s *Node) *Node {
 		return randomWords(k, s, stream, rows, cols)
@@ -38,7 +38,7 @@ func TestRandomNormalMoments(t *testing.T) {
 	const m = 1 << 16
 	out, err := ExecOnce(testBackend(), func(k, s *Node) *Node {
 		return randomNormal(k, s, 1, m/64, 64)
-	}, []uint64{instanceKey(3, 4)}, uint64(0))
+	}, []uint64{InstanceKey(3, 4)}, uint64(0))
 	if err != nil {
 		t.Fatal(err)
 	}

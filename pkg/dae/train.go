@@ -66,9 +66,6 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 			return nil, err
 		}
 	}
-	if be, err = trainingBackend(be); err != nil {
-		return nil, err
-	}
 
 	// Runs: every instance × every restart, each with its own RNG key.
 	numRuns := len(instances) * cfg.Restarts
@@ -78,7 +75,7 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 		for r := range cfg.Restarts {
 			run := i*cfg.Restarts + r
 			runInst[run] = i
-			keys[run] = restartKey(instanceKey(cfg.Seed, in.Seed), r)
+			keys[run] = restartKey(InstanceKey(cfg.Seed, in.Seed), r)
 		}
 	}
 
@@ -193,14 +190,11 @@ func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, 
 	for k, d := range cfg.Dims {
 		flat := make([]float32, 0, len(runInst)*n*d)
 		for run, i := range runInst {
-			rng := rand.New(rand.NewPCG(keys[run], 0x696e6974+uint64(k)))
-			var u *mat.Dense
-			switch cfg.Init {
-			case InitNearTruth:
-				u = nearTruth(instances[i].Truth[k], cfg.InitPerturbation, rng)
-			default:
-				u = molrg.RandomOrthonormal(n, d, rng)
+			var truth *mat.Dense
+			if cfg.Init == InitNearTruth {
+				truth = instances[i].Truth[k]
 			}
+			u := InitialBasis(cfg, keys[run], k, truth, n)
 			for a := range n {
 				for b := range d {
 					flat = append(flat, float32(u.At(a, b)))
@@ -212,9 +206,20 @@ func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, 
 	return out
 }
 
-// nearTruth is the initialization of eq. (48): P_O(U⋆ + δ·G), G with
-// i.i.d. N(0, 1/n) entries, projected with gonum's SVD.
-func nearTruth(truth *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
+// InitialBasis is the initial U_k of the run with RNG key key (see
+// InstanceKey): Haar-random for InitRandom, NearTruth(truth) for
+// InitNearTruth. Both draw from the stream (key, "init"+k).
+func InitialBasis(cfg *Config, key uint64, k int, truth *mat.Dense, n int) *mat.Dense {
+	rng := rand.New(rand.NewPCG(key, 0x696e6974+uint64(k)))
+	if cfg.Init == InitNearTruth {
+		return NearTruth(truth, cfg.InitPerturbation, rng)
+	}
+	return molrg.RandomOrthonormal(n, cfg.Dims[k], rng)
+}
+
+// NearTruth is the initialization of eq. (48): P_O(U⋆ + δ·G), G with
+// i.i.d. N(0, 1/n) entries drawn from rng, projected with gonum's SVD.
+func NearTruth(truth *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
 	n, d := truth.Dims()
 	y := mat.DenseCopyOf(truth)
 	scale := delta / math.Sqrt(float64(n))

@@ -82,7 +82,7 @@ func TestTheorem3Recovery(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range insts {
-			init := initBases(&cfg, insts[i:i+1], []int{0}, []uint64{instanceKey(cfg.Seed, insts[i].Seed)}, n)
+			init := initBases(&cfg, insts[i:i+1], []int{0}, []uint64{InstanceKey(cfg.Seed, insts[i].Seed)}, n)
 			var start []*mat.Dense
 			for k := range init {
 				start = append(start, fromF32(init[k])[0])

@@ -85,7 +85,7 @@ func TrainSnapshots(ctx context.Context, cfg dae.Config, instances []dae.Instanc
 			if r, c := in.Truth[k].Dims(); r != n || c != d {
 				return nil, fmt.Errorf("theorem: instance %d: true basis U⋆_%d is %d×%d, want %d×%d", i, k, r, c, n, d)
 			}
-			cur[i][k] = perturb(in.Truth[k], cfg.InitPerturbation, rng)
+			cur[i][k] = dae.NearTruth(in.Truth[k], cfg.InitPerturbation, rng)
 		}
 	}
 	out := &Snapshots{Steps: []int{0}, Bases: [][][]*mat.Dense{cur}, Loss: make([][]float64, len(instances))}
@@ -122,26 +122,4 @@ func TrainSnapshots(ctx context.Context, cfg dae.Config, instances []dae.Instanc
 		done = c
 	}
 	return out, nil
-}
-
-// perturb returns P_O(U + δG), G with i.i.d. N(0, 1/n) entries (eq. 48),
-// P_O the polar factor WVᵀ of the SVD.
-func perturb(u *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
-	n, d := u.Dims()
-	y := mat.DenseCopyOf(u)
-	scale := delta / math.Sqrt(float64(n))
-	for a := range n {
-		for b := range d {
-			y.Set(a, b, y.At(a, b)+scale*rng.NormFloat64())
-		}
-	}
-	var svd mat.SVD
-	if !svd.Factorize(y, mat.SVDThin) {
-		return y
-	}
-	var w, v mat.Dense
-	svd.UTo(&w)
-	svd.VTo(&v)
-	y.Mul(&w, v.T())
-	return y
 }

@@ -3,37 +3,15 @@ package unet
 import (
 	"context"
 	"math/rand/v2"
-	"sync"
 	"testing"
 
-	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/gobackend"
 	"github.com/molrg/molrg/pkg/backend"
 )
-
-// benchBackend is the project backend, except that the pure-Go backend is
-// replaced by one created with "ops_sequential": with its default
-// (parallel op scheduling) compute v0.1.2 deadlocks as soon as
-// 2·GOMAXPROCS large matrix products are ready at once (each occupies a
-// worker and waits in workerspool.Saturate for more), which the backward
-// pass of DefaultConfig at batch 64 triggers. Matrix products stay
-// parallel inside; only independent ops run one after the other.
-var benchBackend = sync.OnceValue(func() compute.Backend {
-	be := backend.Must()
-	if be.String() != gobackend.BackendName {
-		return be
-	}
-	seq, err := gobackend.New("ops_sequential")
-	if err != nil {
-		panic(err)
-	}
-	return seq
-})
 
 // benchTrain measures optimizer steps (EDM loss, backward, Adam, EMA) of
 // cfg at the given batch size on the project backend, in images per second.
 func benchTrain(b *testing.B, cfg Config, batch int) {
-	net, err := New(benchBackend(), cfg)
+	net, err := New(backend.Must(), cfg)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -132,7 +132,7 @@ func TestConvIm2colMatchesStock(t *testing.T) {
 
 // benchConv measures forward+backward of a 3×3, 32→32 conv on 16×16 images, batch 16.
 func benchConv(b *testing.B, impl ConvImpl) {
-	be := benchBackend()
+	be := backend.Must()
 	rng := rand.New(rand.NewPCG(3, 4))
 	x := randTensor32(rng, 16, 16, 16, 32)
 	k := randTensor32(rng, 3, 3, 32, 32)
