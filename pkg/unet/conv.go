@@ -18,8 +18,10 @@ const (
 	// because the backend's DotGeneral is parallel and blocked while its
 	// convolution is a naive loop. It is the default.
 	ConvIm2col ConvImpl = iota
-	// ConvStock uses graph.Convolve (the backend's ConvGeneral op). It is
-	// the natural choice on XLA backends.
+	// ConvStock uses graph.Convolve (the backend's ConvGeneral op). On XLA
+	// CPU it trains DefaultConfig(4, 3) at ≈ 0.6× the speed of ConvIm2col
+	// (bench/unet, -conv stock): on 4×4 images one large matrix product
+	// beats XLA's convolution kernels too.
 	ConvStock
 )
 
