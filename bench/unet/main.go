@@ -4,7 +4,7 @@
 // Adam, EMA) on random 4×4×3 images and prints one JSON line:
 // {"impl":"gomlx","backend":…,"config":…,"batch":…,"steps":…,"params":…,"img_per_s":…}.
 // The backend is the project's (GOMLX_BACKEND selects it). Compilation is
-// excluded: -warmup steps run before the clock starts.
+// excluded: -warmup executions (of -steps-per-exec steps) run before the clock starts.
 //
 //	GOMLX_BACKEND=xla:cpu go run -tags bench ./bench/unet -config default -batch 64 -steps 20
 //
@@ -31,19 +31,20 @@ var printSteps bool
 func main() {
 	config := flag.String("config", "default", "network: default (unet.DefaultConfig(4,3)) or authors (unet.AuthorsConfig(4,3))")
 	batch := flag.Int("batch", 64, "images per step")
-	steps := flag.Int("steps", 10, "timed steps")
-	warmup := flag.Int("warmup", 2, "untimed steps first (the first compiles)")
+	steps := flag.Int("steps", 10, "timed steps (rounded up to a multiple of -steps-per-exec)")
+	warmup := flag.Int("warmup", 2, "untimed executions first (the first compiles)")
 	nData := flag.Int("n", 1024, "random training images")
 	conv := flag.String("conv", "", "convolution lowering: im2col or stock (default: the config's)")
+	perExec := flag.Int("steps-per-exec", unet.DefaultTrainConfig().StepsPerExec, "optimizer steps per execution (TrainConfig.StepsPerExec; the pure-Go backend runs 1)")
 	flag.BoolVar(&printSteps, "print-steps", false, "print every timed step's seconds to stderr")
 	flag.Parse()
-	if err := run(*config, *conv, *batch, *steps, *warmup, *nData); err != nil {
+	if err := run(*config, *conv, *batch, *steps, *warmup, *nData, *perExec); err != nil {
 		fmt.Fprintln(os.Stderr, "unetbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(config, conv string, batch, steps, warmup, nData int) error {
+func run(config, conv string, batch, steps, warmup, nData, perExec int) error {
 	var cfg unet.Config
 	switch config {
 	case "default":
@@ -79,37 +80,43 @@ func run(config, conv string, batch, steps, warmup, nData int) error {
 		}
 	}
 	tc := unet.DefaultTrainConfig()
-	tc.BatchSize, tc.TotalSteps, tc.LogEvery = batch, 1<<30, 1<<30
+	tc.BatchSize, tc.TotalSteps, tc.LogEvery, tc.StepsPerExec = batch, 1<<30, 1<<30, perExec
+	k := perExec // steps per execution: timing is per execution, divided by k
+	if be.Name() == "go" {
+		k = 1
+	}
+	execs := (steps + k - 1) / k
+	steps = execs * k
 	tr, err := unet.NewTrainerFromSlices(net, data, tc)
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
 	t0 := time.Now()
-	if err := tr.TrainSteps(ctx, warmup); err != nil {
+	if err := tr.TrainSteps(ctx, warmup*k); err != nil {
 		return err
 	}
 	warm := time.Since(t0)
-	times := make([]float64, steps)
+	times := make([]float64, execs) // seconds per step of each execution
 	for i := range times {
 		t0 := time.Now()
-		if err := tr.TrainSteps(ctx, 1); err != nil {
+		if err := tr.TrainSteps(ctx, k); err != nil {
 			return err
 		}
-		times[i] = time.Since(t0).Seconds()
+		times[i] = time.Since(t0).Seconds() / float64(k)
 	}
 	if printSteps {
-		fmt.Fprintf(os.Stderr, "step seconds: %.3f\n", times)
+		fmt.Fprintf(os.Stderr, "seconds per step, by execution: %.3f\n", times)
 	}
 	el := 0.0
 	for _, s := range times {
-		el += s
+		el += s * float64(k)
 	}
 	slices.Sort(times)
 	med := times[len(times)/2]
 	out := map[string]any{
 		"impl": "gomlx", "backend": be.String(), "device": info.Device,
-		"config": config, "conv": cfg.Conv.String(), "batch": batch, "steps": steps, "warmup_s": warm.Seconds(),
+		"config": config, "conv": cfg.Conv.String(), "batch": batch, "steps": steps, "steps_per_exec": k, "warmup_s": warm.Seconds(),
 		"params": net.NumParams(), "seconds": el, "img_per_s": float64(steps*batch) / el,
 		"img_per_s_median": float64(batch) / med,
 	}

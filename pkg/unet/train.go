@@ -6,10 +6,12 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -59,7 +61,8 @@ type Trainer struct {
 	history []Progress
 	acc     accum
 
-	exec      *model.Exec
+	exec      *model.Exec // one optimizer step per execution
+	loopExec  *model.Exec // stepsPerExec() steps per execution, in a While loop
 	permEpoch int
 	perm      []int
 }
@@ -168,27 +171,51 @@ func (t *Trainer) batchIndices(step int) []int {
 	return idx
 }
 
-// stepInputs draws the random inputs of step s from the stream (Seed, s).
-func (t *Trainer) stepInputs(step int) (x0, eps, sigma, rngState *tensors.Tensor) {
+// stepInputs draws the random inputs of steps s, s+1, …, s+n−1, each from
+// its stream (Seed, step), stacked on a leading axis when n > 1:
+// x₀ and ε [n, B, S, S, C], σ [n, B], dropout RNG states [n, 3].
+func (t *Trainer) stepInputs(step, n int) (x0, eps, sigma, rngState *tensors.Tensor) {
 	nc := t.net.cfg
 	b, dim := t.cfg.BatchSize, t.dim
-	rng := rand.New(rand.NewPCG(t.cfg.Seed, uint64(step)))
-	xs := make([]float64, b*dim)
-	for j, i := range t.batchIndices(step) {
-		copy(xs[j*dim:(j+1)*dim], t.data[i*dim:(i+1)*dim])
+	xs := make([]float64, 0, n*b*dim)
+	es := make([]float64, 0, n*b*dim)
+	sig := make([]float64, 0, n*b)
+	state := make([]uint64, 0, 3*n)
+	for s := step; s < step+n; s++ {
+		rng := rand.New(rand.NewPCG(t.cfg.Seed, uint64(s)))
+		for _, i := range t.batchIndices(s) {
+			xs = append(xs, t.data[i*dim:(i+1)*dim]...)
+		}
+		for range b {
+			sig = append(sig, SampleSigma(rng, t.cfg.PMean, t.cfg.PStd))
+		}
+		for range b * dim {
+			es = append(es, rng.NormFloat64())
+		}
+		state = append(state, rng.Uint64(), rng.Uint64(), rng.Uint64())
 	}
-	sig := make([]float64, b)
-	for j := range sig {
-		sig[j] = SampleSigma(rng, t.cfg.PMean, t.cfg.PStd)
+	var lead []int
+	if n > 1 {
+		lead = []int{n}
 	}
-	es := make([]float64, b*dim)
-	for j := range es {
-		es[j] = rng.NormFloat64()
+	sz := nc.ImageSize
+	img := append(slices.Clone(lead), b, sz, sz, nc.Channels)
+	return toDType(xs, nc.DType, img...), toDType(es, nc.DType, img...),
+		toDType(sig, nc.DType, append(slices.Clone(lead), b)...),
+		tensors.FromFlatDataAndDimensions(state, append(slices.Clone(lead), 3)...)
+}
+
+// hyper returns [lr, 1−β₁ᵗ, 1−β₂ᵗ, β_ema] of steps s … s+n−1 ([n, 4] when n > 1).
+func (t *Trainer) hyper(step, n int) *tensors.Tensor {
+	h := make([]float64, 0, 4*n)
+	for s := step; s < step+n; s++ {
+		k := float64(s + 1)
+		h = append(h, t.cfg.LearningRate(s), 1-math.Pow(t.cfg.Beta1, k), 1-math.Pow(t.cfg.Beta2, k), t.cfg.EMABeta(s))
 	}
-	state := []uint64{rng.Uint64(), rng.Uint64(), rng.Uint64()}
-	s := nc.ImageSize
-	return toDType(xs, nc.DType, b, s, s, nc.Channels), toDType(es, nc.DType, b, s, s, nc.Channels),
-		toDType(sig, nc.DType, b), tensors.FromFlatDataAndDimensions(state, 3)
+	if n == 1 {
+		return toDType(h, t.net.cfg.DType, 4)
+	}
+	return toDType(h, t.net.cfg.DType, n, 4)
 }
 
 func toDType(v []float64, dt dtypes.DType, dims ...int) *tensors.Tensor {
@@ -202,12 +229,12 @@ func toDType(v []float64, dt dtypes.DType, dims ...int) *tensors.Tensor {
 	return tensors.FromFlatDataAndDimensions(f, dims...)
 }
 
-// stepGraph is one training step: EDM loss on the minibatch, its gradient,
-// Adam (PyTorch form, bias-corrected) on the "/net" weights, EMA update of
-// "/ema". hyper = [lr, 1−β₁ᵗ, 1−β₂ᵗ, β_ema]. It returns the loss per pixel
-// and ‖∇‖₂.
-func (t *Trainer) stepGraph(store *model.Store, in []*Node) []*Node {
-	x0, eps, sigma, rng, hyper := in[0], in[1], in[2], in[3], in[4]
+// applyStep builds one training step on the variables' current graph
+// values: EDM loss on the minibatch, its gradient, Adam (PyTorch form,
+// bias-corrected) on the "/net" weights and the EMA update of "/ema", set
+// as the variables' new values. hyper = [lr, 1−β₁ᵗ, 1−β₂ᵗ, β_ema]. It
+// returns the loss per pixel and ‖∇‖₂.
+func (t *Trainer) applyStep(store *model.Store, x0, eps, sigma, rng, hyper *Node) (loss, gradNorm *Node) {
 	net := t.net
 	g := x0.Graph()
 	netScope := store.Scope("/net")
@@ -249,52 +276,160 @@ func (t *Trainer) stepGraph(store *model.Store, in []*Node) []*Node {
 		e := Add(Mul(eVar.NodeValue(g), beta), Mul(p, OneMinus(beta)))
 		eVar.SetNodeValue(e)
 	}
-	lossPerPixel := DivScalar(ReduceAllMean(perImage), float64(t.dim))
-	return []*Node{lossPerPixel, Sqrt(norm2)}
+	return DivScalar(ReduceAllMean(perImage), float64(t.dim)), Sqrt(norm2)
 }
 
-// doStep runs optimizer step t.step and advances it.
-func (t *Trainer) doStep() error {
-	if t.exec == nil {
+// stepGraph is one optimizer step (applyStep) on the inputs x₀, ε, σ, RNG
+// state and hyper; it returns the loss per pixel and ‖∇‖₂.
+func (t *Trainer) stepGraph(store *model.Store, in []*Node) []*Node {
+	loss, gn := t.applyStep(store, in[0], in[1], in[2], in[3], in[4])
+	return []*Node{loss, gn}
+}
+
+// loopGraph runs the steps of stacked inputs ([n, …], see stepInputs and
+// hyper) in a While loop whose state carries every variable, so that XLA
+// updates the weights, Adam moments and EMA in place from step to step
+// instead of allocating them afresh for every execution. It returns the n
+// losses per pixel and gradient norms.
+func (t *Trainer) loopGraph(store *model.Store, in []*Node) []*Node {
+	g := in[0].Graph()
+	n := in[0].Shape().Dimensions[0]
+	var vars []*model.Variable
+	for _, prefix := range []string{"/net", "/adam", "/ema"} {
+		vars = append(vars, t.net.vars(prefix)...)
+	}
+	// Closures cannot capture nodes of the main function: everything the
+	// body reads travels in the loop state. The main function builds its
+	// nodes with Const only (scalar constants are cached per graph, and a
+	// cached main-function scalar must not leak into the body).
+	init := []*Node{Const(g, int32(0))}
+	for _, v := range vars {
+		init = append(init, v.NodeValue(g))
+	}
+	zeros := ConvertDType(Const(g, make([]float32, n)), in[0].DType())
+	init = append(append(init, zeros, zeros), in...)
+	params := func(g *Graph) []*Node {
+		ps := make([]*Node, len(init))
+		for i, v := range init {
+			ps[i] = Parameter(g, fmt.Sprintf("state%d", i), v.Shape())
+		}
+		return ps
+	}
+	cond := NewClosure(g, func(g *Graph) []*Node {
+		return []*Node{LessThan(params(g)[0], Const(g, int32(n)))}
+	})
+	nv := len(vars)
+	body := NewClosure(g, func(g *Graph) []*Node {
+		ps := params(g)
+		j := ps[0]
+		for i, v := range vars {
+			v.SetNodeValue(ps[1+i])
+		}
+		losses, norms, inputs := ps[1+nv], ps[2+nv], ps[3+nv:]
+		at := make([]*Node, len(inputs)) // the inputs of step j
+		for i, x := range inputs {
+			dims := x.Shape().Dimensions
+			starts := []*Node{j}
+			for range dims[1:] {
+				starts = append(starts, Const(g, int32(0)))
+			}
+			at[i] = Reshape(DynamicSlice(x, starts, append([]int{1}, dims[1:]...)), dims[1:]...)
+		}
+		loss, gn := t.applyStep(store, at[0], at[1], at[2], at[3], at[4])
+		losses = DynamicUpdateSlice(losses, Reshape(loss, 1), []*Node{j})
+		norms = DynamicUpdateSlice(norms, Reshape(gn, 1), []*Node{j})
+		out := []*Node{Add(j, Const(g, int32(1)))}
+		for _, v := range vars {
+			out = append(out, v.NodeValue(g))
+		}
+		return append(append(out, losses, norms), inputs...)
+	})
+	res := While(cond, body, init...)
+	for i, v := range vars {
+		v.SetNodeValue(res[1+i])
+	}
+	return []*Node{res[1+nv], res[2+nv]}
+}
+
+// stepsPerExec is the number of optimizer steps of one loop execution:
+// TrainConfig.StepsPerExec, or 1 on the pure-Go backend (compute v0.1.2
+// cannot differentiate inside a While loop).
+func (t *Trainer) stepsPerExec() int {
+	if t.net.backend.Name() == gobackend.BackendName {
+		return 1
+	}
+	return max(t.cfg.StepsPerExec, 1)
+}
+
+// nextChunk returns how many steps the next execution runs in a run that
+// stops at end: stepsPerExec() when t.step is a multiple of it and the
+// steps up to the next multiple cross no record, checkpoint or end, else 1.
+// A resumed run thus groups its steps as the uninterrupted one does.
+func (t *Trainer) nextChunk(end int) int {
+	k := t.stepsPerExec()
+	if k == 1 || t.step%k != 0 {
+		return 1
+	}
+	limit := min(end, t.cfg.TotalSteps) - t.step
+	limit = min(limit, t.cfg.LogEvery-t.step%t.cfg.LogEvery)
+	if c := t.cfg.CheckpointEvery; c > 0 && t.cfg.CheckpointDir != "" {
+		limit = min(limit, c-t.step%c)
+	}
+	if limit < k {
+		return 1
+	}
+	return k
+}
+
+// doSteps runs optimizer steps t.step … t.step+n−1 (n = 1 or
+// stepsPerExec()) in one execution and advances t.step.
+func (t *Trainer) doSteps(n int) error {
+	exec, graphFn := &t.exec, t.stepGraph
+	if n > 1 {
+		exec, graphFn = &t.loopExec, t.loopGraph
+	}
+	if *exec == nil {
 		e, err := model.NewExec(t.net.backend, t.net.store, func(scope *model.Scope, in []*Node) []*Node {
-			return t.stepGraph(scope.Store(), in)
+			return graphFn(scope.Store(), in)
 		})
 		if err != nil {
 			return err
 		}
-		t.exec = e
+		*exec = e
 	}
 	start := time.Now()
-	x0, eps, sigma, rng := t.stepInputs(t.step)
-	k := float64(t.step + 1)
-	hyper := []float64{t.cfg.LearningRate(t.step), 1 - math.Pow(t.cfg.Beta1, k), 1 - math.Pow(t.cfg.Beta2, k),
-		t.cfg.EMABeta(t.step)}
-	out, err := t.exec.Call(x0, eps, sigma, rng, toDType(hyper, t.net.cfg.DType, 4))
+	x0, eps, sigma, rng := t.stepInputs(t.step, n)
+	out, err := (*exec).Call(x0, eps, sigma, rng, t.hyper(t.step, n))
 	if err != nil {
 		return fmt.Errorf("unet: training step %d: %w", t.step, err)
 	}
-	loss, gn := scalarOf(out[0]), scalarOf(out[1])
+	losses, norms := floatsOf(out[0]), floatsOf(out[1])
 	for _, o := range out {
 		o.MustFinalizeAll()
 	}
-	t.step++
-	t.acc.Loss += loss
-	t.acc.GradNorm += gn
-	t.acc.Steps++
-	t.acc.seconds += time.Since(start).Seconds()
-	if math.IsNaN(loss) {
-		return fmt.Errorf("unet: training step %d: loss is NaN (lower LR?)", t.step-1)
+	for i, loss := range losses {
+		if math.IsNaN(loss) {
+			return fmt.Errorf("unet: training step %d: loss is NaN (lower LR?)", t.step+i)
+		}
+		t.acc.Loss += loss
+		t.acc.GradNorm += norms[i]
 	}
+	t.step += n
+	t.acc.Steps += n
+	t.acc.seconds += time.Since(start).Seconds()
 	return nil
 }
 
-func scalarOf(t *tensors.Tensor) float64 {
-	switch t.DType() {
-	case dtypes.Float32:
-		return float64(tensors.ToScalar[float32](t))
-	default:
-		return tensors.ToScalar[float64](t)
+// floatsOf returns the values of a float32 or float64 tensor as float64.
+func floatsOf(t *tensors.Tensor) []float64 {
+	if t.DType() == dtypes.Float32 {
+		var out []float64
+		for _, v := range tensors.MustCopyFlatData[float32](t) {
+			out = append(out, float64(v))
+		}
+		return out
 	}
+	return tensors.MustCopyFlatData[float64](t)
 }
 
 // record closes the current window of statistics into a Progress record.
@@ -342,7 +477,7 @@ func (t *Trainer) TrainSteps(ctx context.Context, n int) error {
 			}
 			return err
 		}
-		if err := t.doStep(); err != nil {
+		if err := t.doSteps(t.nextChunk(end)); err != nil {
 			return err
 		}
 		if t.step%t.cfg.LogEvery == 0 || t.step == t.cfg.TotalSteps {

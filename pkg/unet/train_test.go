@@ -295,11 +295,59 @@ func TestBatchIndices(t *testing.T) {
 	if got := tr2.batchIndices(5); !slices.Equal(got, all[15:18]) {
 		t.Errorf("step 5 alone gives %v, in sequence %v", got, all[15:18])
 	}
-	x1, e1, s1, r1 := tr.stepInputs(4)
-	x2, e2, s2, r2 := tr2.stepInputs(4)
+	x1, e1, s1, r1 := tr.stepInputs(4, 1)
+	x2, e2, s2, r2 := tr2.stepInputs(4, 1)
 	for i, p := range [][2]*tensors.Tensor{{x1, x2}, {e1, e2}, {s1, s2}, {r1, r2}} {
 		if !p[0].Equal(p[1]) {
 			t.Errorf("step input %d is not a function of (seed, step)", i)
 		}
 	}
+}
+
+// TestLoopMatchesSingleSteps trains 30 steps as three 10-step While-loop
+// executions and as 30 single-step executions: the same computation in
+// another XLA program, so weights, EMA and Adam moments agree to float32
+// rounding (not bit for bit), and so do the recorded losses. The pure-Go
+// backend always runs single steps, so the test needs XLA.
+func TestLoopMatchesSingleSteps(t *testing.T) {
+	be := backend.Must()
+	if be.Name() == "go" {
+		t.Skip("the pure-Go backend runs one step per execution")
+	}
+	data := tinyData(10)
+	run := func(stepsPerExec int) (map[string][]float32, []Progress) {
+		tc := tinyTrainConfig()
+		tc.TotalSteps, tc.LogEvery, tc.StepsPerExec = 30, 30, stepsPerExec
+		net, err := New(be, tinyConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := NewTrainer(net, data, tc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := tr.nextChunk(tc.TotalSteps); k != stepsPerExec {
+			t.Fatalf("StepsPerExec %d: first execution runs %d steps", stepsPerExec, k)
+		}
+		if err := tr.Train(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return snapshot(t, net), tr.History()
+	}
+	loop, hLoop := run(10)
+	single, hSingle := run(1)
+	worst := 0.0
+	for path, a := range loop {
+		b := single[path]
+		for i := range a {
+			worst = math.Max(worst, math.Abs(float64(a[i]-b[i])))
+		}
+	}
+	if worst > 1e-4 {
+		t.Errorf("10-step loops vs single steps: max |Δ| over all variables = %g > 1e-4", worst)
+	}
+	if len(hLoop) != 1 || len(hSingle) != 1 || math.Abs(hLoop[0].Loss-hSingle[0].Loss) > 1e-5*hSingle[0].Loss {
+		t.Errorf("loss records differ: loops %+v, single steps %+v", hLoop, hSingle)
+	}
+	t.Logf("max |Δ| = %.3g, mean loss %.6f vs %.6f", worst, hLoop[0].Loss, hSingle[0].Loss)
 }

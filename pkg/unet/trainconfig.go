@@ -19,6 +19,7 @@ type TrainConfig struct {
 	PMean, PStd     float64 // ln σ ~ N(PMean, PStd²) (EDM: −1.2, 1.2), PStd > 0
 	Seed            uint64  // seeds minibatches, σ, ε and dropout: each is a function of (Seed, step)
 
+	StepsPerExec    int    // optimizer steps per graph execution (a While loop), 1..1000; the pure-Go backend runs 1
 	LogEvery        int    // a Progress record every LogEvery steps, ≥ 1
 	CheckpointDir   string // where checkpoints go; "" = no checkpoints
 	CheckpointEvery int    // steps between checkpoints, ≥ 0 (0: only at the end or on interrupt)
@@ -31,13 +32,15 @@ type TrainConfig struct {
 // DefaultTrainConfig is a CPU-sized run: Adam(1e-3, 0.9, 0.999, 1e-8),
 // batch 64, 2000 steps, 10 kimg of learning-rate warm-up, EDM's EMA
 // (half-life 500 kimg, ramp-up ratio 0.05), EDM's σ distribution, a record
-// every 100 steps, a checkpoint every 500 (when CheckpointDir is set).
+// every 100 steps, a checkpoint every 500 (when CheckpointDir is set), 10
+// steps per execution (keep LogEvery and CheckpointEvery multiples of it:
+// steps up to a record or checkpoint that a loop would cross run singly).
 func DefaultTrainConfig() TrainConfig {
 	return TrainConfig{
 		LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
 		LRRampupKimg: 10, EMAHalfLifeKimg: 500, EMARampupRatio: 0.05,
 		BatchSize: 64, TotalSteps: 2000, PMean: PMean, PStd: PStd, Seed: 1,
-		LogEvery: 100, CheckpointEvery: 500,
+		StepsPerExec: 10, LogEvery: 100, CheckpointEvery: 500,
 	}
 }
 
@@ -81,6 +84,8 @@ func (c TrainConfig) Validate() error {
 		return fmt.Errorf("unet: PMean = %g, want finite", c.PMean)
 	case !(c.PStd > 0) || !finite(c.PStd):
 		return fmt.Errorf("unet: PStd = %g, want finite > 0", c.PStd)
+	case c.StepsPerExec < 1 || c.StepsPerExec > 1000:
+		return fmt.Errorf("unet: StepsPerExec = %d, want 1 ≤ StepsPerExec ≤ 1000", c.StepsPerExec)
 	case c.LogEvery < 1:
 		return fmt.Errorf("unet: LogEvery = %d, want ≥ 1", c.LogEvery)
 	case c.CheckpointEvery < 0:
