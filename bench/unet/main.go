@@ -35,7 +35,7 @@ func main() {
 	warmup := flag.Int("warmup", 2, "untimed executions first (the first compiles)")
 	nData := flag.Int("n", 1024, "random training images")
 	conv := flag.String("conv", "", "convolution lowering: im2col or stock (default: the config's)")
-	perExec := flag.Int("steps-per-exec", unet.DefaultTrainConfig().StepsPerExec, "optimizer steps per execution (TrainConfig.StepsPerExec; the pure-Go backend runs 1)")
+	perExec := flag.Int("steps-per-exec", 0, "optimizer steps per execution (TrainConfig.StepsPerExec; 0: that of DefaultTrainConfig or AuthorsTrainConfig; the pure-Go backend runs 1)")
 	flag.BoolVar(&printSteps, "print-steps", false, "print every timed step's seconds to stderr")
 	flag.Parse()
 	if err := run(*config, *conv, *batch, *steps, *warmup, *nData, *perExec); err != nil {
@@ -46,11 +46,12 @@ func main() {
 
 func run(config, conv string, batch, steps, warmup, nData, perExec int) error {
 	var cfg unet.Config
+	tc := unet.DefaultTrainConfig()
 	switch config {
 	case "default":
 		cfg = unet.DefaultConfig(4, 3)
 	case "authors":
-		cfg = unet.AuthorsConfig(4, 3)
+		cfg, tc = unet.AuthorsConfig(4, 3), unet.AuthorsTrainConfig()
 	default:
 		return fmt.Errorf("-config %q: want default or authors", config)
 	}
@@ -79,9 +80,11 @@ func run(config, conv string, batch, steps, warmup, nData, perExec int) error {
 			data[i][j] = float32(0.5 * rng.NormFloat64())
 		}
 	}
-	tc := unet.DefaultTrainConfig()
-	tc.BatchSize, tc.TotalSteps, tc.LogEvery, tc.StepsPerExec = batch, 1<<30, 1<<30, perExec
-	k := perExec // steps per execution: timing is per execution, divided by k
+	if perExec > 0 {
+		tc.StepsPerExec = perExec
+	}
+	tc.BatchSize, tc.TotalSteps, tc.LogEvery = batch, 1<<30, 1<<30
+	k := tc.StepsPerExec // steps per execution: timing is per execution, divided by k
 	if be.Name() == "go" {
 		k = 1
 	}

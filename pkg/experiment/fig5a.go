@@ -441,8 +441,8 @@ func Fig5aFigure(rows []Fig5aRow) (*plot.Figure, error) {
 		}
 		series = append(series, s)
 	}
-	p, err := plot.Lines(plot.Axes{Title: "U-Net on MoLRG (Fig. 5a): generalization vs training set size",
-		X: "N_k / d", Y: "GL score (eq. 21)", LogX: true}, series...)
+	p, err := plot.Lines(plot.Axes{Title: "Fig. 5a: U-Net on MoLRG",
+		X: "N_k / d", Y: "GL score (eq. 21)", LogX: true, LegendLeft: true}, series...)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ type Series struct {
 type Axes struct {
 	Title, X, Y string
 	LogX, LogY  bool
+	LegendLeft  bool // legend in the top-left corner (default: top right)
 }
 
 func newPlot(a Axes) *gplot.Plot {
@@ -37,6 +38,7 @@ func newPlot(a Axes) *gplot.Plot {
 		p.Y.Scale = gplot.LogScale{}
 		p.Y.Tick.Marker = PowerTicks{}
 	}
+	p.Legend.Left = a.LegendLeft
 	p.Add(plotter.NewGrid())
 	return p
 }

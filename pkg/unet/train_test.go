@@ -215,6 +215,8 @@ func TestTrainConfigErrors(t *testing.T) {
 		{func(c *TrainConfig) { c.BatchSize = 0 }, "BatchSize"},
 		{func(c *TrainConfig) { c.TotalSteps = 0 }, "TotalSteps"},
 		{func(c *TrainConfig) { c.PStd = 0 }, "PStd"},
+		{func(c *TrainConfig) { c.StepsPerExec = 0 }, "StepsPerExec"},
+		{func(c *TrainConfig) { c.StepsPerExec = 1001 }, "StepsPerExec"},
 		{func(c *TrainConfig) { c.LogEvery = 0 }, "LogEvery"},
 		{func(c *TrainConfig) { c.CheckpointEvery = -1 }, "CheckpointEvery"},
 		{func(c *TrainConfig) { c.KeepCheckpoints = -1 }, "KeepCheckpoints"},
