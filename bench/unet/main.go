@@ -85,7 +85,7 @@ func run(config, conv string, batch, steps, warmup, nData, perExec int) error {
 	}
 	tc.BatchSize, tc.TotalSteps, tc.LogEvery = batch, 1<<30, 1<<30
 	k := tc.StepsPerExec // steps per execution: timing is per execution, divided by k
-	if be.Name() == "go" {
+	if backend.IsGo(be) {
 		k = 1
 	}
 	execs := (steps + k - 1) / k

@@ -175,6 +175,10 @@ func cpuFlags(xlaFlags string) string {
 // ops in sequence keeps the parallelism inside each op.
 const goSequential = "ops_sequential"
 
+// IsGo reports whether be is the pure-Go backend (its String() is "go";
+// its Name() is a description).
+func IsGo(be compute.Backend) bool { return be.String() == gobackend.BackendName }
+
 // Go returns the pure-Go backend in the project's configuration (one op at a
 // time, see goSequential), created once and shared: for tests and benchmarks
 // that want the pure-Go backend whatever $GOMLX_BACKEND says.

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gomlx/compute/gobackend"
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/molrg"
 )
@@ -35,7 +34,7 @@ func benchmarkAlgorithm1(b *testing.B, instances int) {
 	cfg := DefaultConfig(ParamSoftMax, 6, 6)
 	cfg.Backend = be
 	cfg.BatchSize = 32
-	if fmt.Sprint(be) == gobackend.BackendName {
+	if backend.IsGo(be) {
 		cfg.StepsPerExec = maxUnrolledSteps // what Train uses there anyway
 	}
 	cfg.Steps = cfg.StepsPerExec // compile (and warm up) first

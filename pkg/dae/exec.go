@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/molrg/molrg/pkg/backend"
+
 	"github.com/gomlx/compute"
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
 )
 
@@ -98,7 +99,7 @@ func newExecKey(be compute.Backend, cfg *Config, shape [4]int) execKey {
 		pi:      fmt.Sprint(cfg.Pi),
 		batch:   cfg.BatchSize,
 		polar:   cfg.PolarIterations,
-		loop:    !cfg.unrolled && fmt.Sprint(be) != gobackend.BackendName,
+		loop:    !cfg.unrolled && !backend.IsGo(be),
 		shape:   shape,
 	}
 }

@@ -1,11 +1,9 @@
 package dae
 
 import (
-	"fmt"
 	"math"
 	"testing"
 
-	"github.com/gomlx/compute/gobackend"
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/molrg"
 	"gonum.org/v1/gonum/mat"
@@ -19,7 +17,7 @@ import (
 // shape to keep compilation short).
 func TestXLAWhileLoop(t *testing.T) {
 	be, err := backend.Default()
-	if err != nil || fmt.Sprint(be) == gobackend.BackendName {
+	if err != nil || backend.IsGo(be) {
 		t.Skip("no XLA backend")
 	}
 	var insts []Instance

@@ -10,8 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/molrg/molrg/pkg/backend"
+
 	"github.com/gomlx/compute/dtypes"
-	"github.com/gomlx/compute/gobackend"
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -355,7 +356,7 @@ func (t *Trainer) loopGraph(store *model.Store, in []*Node) []*Node {
 // TrainConfig.StepsPerExec, or 1 on the pure-Go backend (compute v0.1.2
 // cannot differentiate inside a While loop).
 func (t *Trainer) stepsPerExec() int {
-	if t.net.backend.Name() == gobackend.BackendName {
+	if backend.IsGo(t.net.backend) {
 		return 1
 	}
 	return max(t.cfg.StepsPerExec, 1)

@@ -313,7 +313,7 @@ func TestBatchIndices(t *testing.T) {
 // backend always runs single steps, so the test needs XLA.
 func TestLoopMatchesSingleSteps(t *testing.T) {
 	be := backend.Must()
-	if be.Name() == "go" {
+	if backend.IsGo(be) {
 		t.Skip("the pure-Go backend runs one step per execution")
 	}
 	data := tinyData(10)
