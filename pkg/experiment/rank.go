@@ -360,6 +360,7 @@ func Fig3bPlot(r *RankResult) (*plot.Figure, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.Y.Min, p.Y.Max = 0, 1.45 // room above the curves (rank/n ≤ 1) for the legend
 	plot.UsePowerTicks(p)
 	return plot.Single(p), nil
 }
