@@ -1,11 +1,12 @@
 package dae
 
 import (
-	"fmt"
+	"slices"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/molrg/molrg/pkg/loop"
 )
 
 // stepInputs are the graph inputs of Algorithm 1 that do not change during
@@ -58,11 +59,11 @@ func sgdStep(cfg *Config, dae DAE, in stepInputs, us []*Node, step, eta *Node) (
 // stepInputs), the index of the first step (scalar Uint64) and the step
 // sizes lr [S]. Outputs: the updated U_k and the minibatch losses [S, I].
 //
-// With loop = true the S steps run in a While loop (the graph holds one
+// With inLoop = true the S steps run in a While loop (the graph holds one
 // step, whatever S); otherwise they are unrolled. The pure-Go backend of
 // compute v0.1.2 mis-executes Gradient inside a While body (a closure), so it
 // gets the unrolled form.
-func stepGraph(cfg *Config, loop bool) func(inputs []*Node) []*Node {
+func stepGraph(cfg *Config, inLoop bool) func(inputs []*Node) []*Node {
 	dae := cfg.Parameterization.DAE(cfg.Pi)
 	numK := len(cfg.Dims)
 	return func(inputs []*Node) []*Node {
@@ -72,7 +73,7 @@ func stepGraph(cfg *Config, loop bool) func(inputs []*Node) []*Node {
 		g := step0.Graph()
 		numS := lr.Shape().Dimensions[0]
 		numInst := in.data.Shape().Dimensions[0]
-		if !loop {
+		if !inLoop {
 			losses := make([]*Node, numS)
 			for j := range numS {
 				step := Add(step0, Const(g, uint64(j)))
@@ -81,38 +82,17 @@ func stepGraph(cfg *Config, loop bool) func(inputs []*Node) []*Node {
 			}
 			return append(us, Stack(losses, 0))
 		}
-		// The loop state carries every input: closures here cannot capture
-		// nodes of the enclosing function. Main-function nodes are built
-		// with Const only, because Scalar constants are cached per graph,
-		// not per function, and must not leak into the body.
-		consts := []*Node{in.data, in.counts, in.keys, in.levels, step0, lr}
-		init := append(append([]*Node{Const(g, int32(0))}, us...),
-			Const(g, make([]float32, numS*numInst)))
-		init[len(init)-1] = Reshape(init[len(init)-1], numS, numInst)
-		init = append(init, consts...)
-		params := func(g *Graph) []*Node {
-			ps := make([]*Node, len(init))
-			for i, v := range init {
-				ps[i] = Parameter(g, fmt.Sprintf("state%d", i), v.Shape())
-			}
-			return ps
-		}
-		cond := NewClosure(g, func(g *Graph) []*Node {
-			ps := params(g)
-			return []*Node{LessThan(ps[0], Const(g, int32(numS)))}
-		})
-		body := NewClosure(g, func(g *Graph) []*Node {
-			ps := params(g)
-			j, cur, losses, c := ps[0], ps[1:1+numK], ps[1+numK], ps[2+numK:]
+		// The loop state carries every input (see loop.Repeat); main-function
+		// nodes are built with Const only.
+		losses := Reshape(Const(g, make([]float32, numS*numInst)), numS, numInst)
+		state := append(append(slices.Clone(us), losses), in.data, in.counts, in.keys, in.levels, step0, lr)
+		out := loop.Repeat(numS, state, func(g *Graph, j *Node, ps []*Node) []*Node {
+			cur, losses, c := ps[:numK], ps[numK], ps[numK+1:]
 			in := stepInputs{data: c[0], counts: c[1], keys: c[2], levels: c[3]}
 			step := Add(c[4], ConvertDType(j, dtypes.Uint64))
-			eta := Reshape(DynamicSlice(c[5], []*Node{j}, []int{1}))
-			next, loss := sgdStep(cfg, dae, in, cur, step, eta)
-			losses = DynamicUpdateSlice(losses, InsertAxes(loss, 0), []*Node{j, Const(g, int32(0))})
-			out := append([]*Node{Add(j, Const(g, int32(1)))}, next...)
-			return append(append(out, losses), c...)
+			next, loss := sgdStep(cfg, dae, in, cur, step, loop.At(c[5], j))
+			return append(append(next, loop.Set(losses, j, loss)), c...)
 		})
-		out := While(cond, body, init...)
-		return out[1 : 2+numK]
+		return out[:numK+1]
 	}
 }

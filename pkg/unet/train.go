@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/loop"
 
 	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -299,57 +300,34 @@ func (t *Trainer) loopGraph(store *model.Store, in []*Node) []*Node {
 	for _, prefix := range []string{"/net", "/adam", "/ema"} {
 		vars = append(vars, t.net.vars(prefix)...)
 	}
-	// Closures cannot capture nodes of the main function: everything the
-	// body reads travels in the loop state. The main function builds its
-	// nodes with Const only (scalar constants are cached per graph, and a
-	// cached main-function scalar must not leak into the body).
-	init := []*Node{Const(g, int32(0))}
+	// Everything the body reads travels in the loop state (see loop.Repeat).
+	var state []*Node
 	for _, v := range vars {
-		init = append(init, v.NodeValue(g))
+		state = append(state, v.NodeValue(g))
 	}
 	zeros := ConvertDType(Const(g, make([]float32, n)), in[0].DType())
-	init = append(append(init, zeros, zeros), in...)
-	params := func(g *Graph) []*Node {
-		ps := make([]*Node, len(init))
-		for i, v := range init {
-			ps[i] = Parameter(g, fmt.Sprintf("state%d", i), v.Shape())
-		}
-		return ps
-	}
-	cond := NewClosure(g, func(g *Graph) []*Node {
-		return []*Node{LessThan(params(g)[0], Const(g, int32(n)))}
-	})
+	state = append(append(state, zeros, zeros), in...)
 	nv := len(vars)
-	body := NewClosure(g, func(g *Graph) []*Node {
-		ps := params(g)
-		j := ps[0]
+	res := loop.Repeat(n, state, func(g *Graph, j *Node, ps []*Node) []*Node {
 		for i, v := range vars {
-			v.SetNodeValue(ps[1+i])
+			v.SetNodeValue(ps[i])
 		}
-		losses, norms, inputs := ps[1+nv], ps[2+nv], ps[3+nv:]
+		losses, norms, inputs := ps[nv], ps[nv+1], ps[nv+2:]
 		at := make([]*Node, len(inputs)) // the inputs of step j
 		for i, x := range inputs {
-			dims := x.Shape().Dimensions
-			starts := []*Node{j}
-			for range dims[1:] {
-				starts = append(starts, Const(g, int32(0)))
-			}
-			at[i] = Reshape(DynamicSlice(x, starts, append([]int{1}, dims[1:]...)), dims[1:]...)
+			at[i] = loop.At(x, j)
 		}
 		loss, gn := t.applyStep(store, at[0], at[1], at[2], at[3], at[4])
-		losses = DynamicUpdateSlice(losses, Reshape(loss, 1), []*Node{j})
-		norms = DynamicUpdateSlice(norms, Reshape(gn, 1), []*Node{j})
-		out := []*Node{Add(j, Const(g, int32(1)))}
+		var out []*Node
 		for _, v := range vars {
 			out = append(out, v.NodeValue(g))
 		}
-		return append(append(out, losses, norms), inputs...)
+		return append(append(out, loop.Set(losses, j, loss), loop.Set(norms, j, gn)), inputs...)
 	})
-	res := While(cond, body, init...)
 	for i, v := range vars {
-		v.SetNodeValue(res[1+i])
+		v.SetNodeValue(res[i])
 	}
-	return []*Node{res[1+nv], res[2+nv]}
+	return []*Node{res[nv], res[nv+1]}
 }
 
 // stepsPerExec is the number of optimizer steps of one loop execution:
