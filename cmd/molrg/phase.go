@@ -80,7 +80,6 @@ func phaseInts(name, s string) ([]int, error) {
 func runPhase(args []string, stdout, stderr io.Writer) error {
 	def := phase.DefaultGrid()
 	fs := flag.NewFlagSet("phase", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	n := fs.Int("n", def.N, "ambient dimension n")
 	ds := fs.String("d", "1-12", "subspace dimensions d: a range lo-hi and/or a comma list (K·d ≤ n)")
 	nks := fs.String("nk", "1-24", "samples per component N_k: a range lo-hi and/or a comma list")
@@ -96,18 +95,8 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 	out := fs.String("out", filepath.Join("results", "phase"), "output folder")
 	plotOnly := fs.Bool("plot-only", false, "draw the figures from OUT/phase.csv without running anything")
 	quiet := fs.Bool("quiet", false, "no progress bar")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, phaseUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fs, args, stderr, phaseUsage, ""); help || err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	g := phase.Grid{N: *n, Instances: *instances, Noise: *noise, Seed: *seed}
 	var err error

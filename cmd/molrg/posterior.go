@@ -70,21 +70,10 @@ type posteriorAnswer struct {
 // -in), the answer to stdout, usage to stderr.
 func runPosterior(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("posterior", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	in := fs.String("in", "-", "problem file (JSON), - for standard input")
 	indent := fs.Bool("indent", false, "indent the JSON output")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, posteriorFormat)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fs, args, stderr, posteriorFormat, ": the problem is read from standard input or -in"); help || err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q: the problem is read from standard input or -in", fs.Args())
 	}
 	r := stdin
 	if *in != "-" {

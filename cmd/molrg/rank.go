@@ -44,7 +44,6 @@ Flags:
 
 func runRank(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("rank", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	c := experiment.DefaultRank()
 	authors := fs.Bool("authors", false, "the paper's U-Net: AuthorsConfig, AuthorsTrainConfig (batch 512, 6 Mimg), N_k = 1000")
 	d := fs.Int("d", c.D, "subspace dimension of both components (K·d ≤ 48)")
@@ -60,15 +59,8 @@ func runRank(args []string, stdout, stderr io.Writer) error {
 	noUNet := fs.Bool("no-unet", false, "skip the U-Net (curves (a) and (b) only)")
 	noDAE := fs.Bool("no-alg1", false, "skip training the soft-max DAE by Algorithm 1")
 	out := fs.String("out", "results/rank", "results directory")
-	fs.Usage = func() { fmt.Fprintf(stderr, rankUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fs, args, stderr, rankUsage, ""); help || err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if *authors {
 		c.Net = unet.AuthorsConfig(experiment.ImageSize, experiment.Channels)

@@ -68,7 +68,6 @@ func parseFloats(s string) ([]float64, error) {
 
 func runUNetMoLRG(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("unet-molrg", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	authors := fs.Bool("authors", false, "the paper's setting: AuthorsConfig U-Net, AuthorsTrainConfig (batch 512, 6 Mimg), d ∈ {4,6,8,10}, M = 10000")
 	dims := fs.String("dims", "", "comma-separated subspace dimensions d (default 2,4,6; authors 4,6,8,10)")
 	ratios := fs.String("ratios", "", "comma-separated N_k/d values (default 1,2,4,8,16,32)")
@@ -79,15 +78,8 @@ func runUNetMoLRG(args []string, stdout, stderr io.Writer) error {
 	seed := fs.Uint64("seed", 1, "seed of the MoLRGs, data, training and sampling")
 	out := fs.String("out", "", "results directory (default results/unet_molrg, authors results/unet_molrg_authors)")
 	quiet := fs.Bool("quiet", false, "no training progress lines")
-	fs.Usage = func() { fmt.Fprint(stderr, unetMoLRGUsage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if help, err := parseFlags(fs, args, stderr, unetMoLRGUsage, ""); help || err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	c := experiment.DefaultFig5a()
 	if *authors {
