@@ -169,9 +169,10 @@ func cpuFlags(xlaFlags string) string {
 }
 
 // goSequential is the pure-Go backend's configuration unless GOMLX_BACKEND
-// gives one ("go:<config>"): compute v0.1.2 schedules independent ops in
-// parallel by default, and a few large matmuls ready at once can each hold a
-// worker while waiting for more (a deadlock seen in U-Net training). Running
+// gives one ("go:<config>"): the pure-Go backend schedules independent ops
+// in parallel by default, and a few large matmuls ready at once can each hold
+// a worker while waiting for more (a deadlock seen in U-Net training with
+// compute v0.1.2; the scheduler is unchanged in v0.1.6). Running
 // ops in sequence keeps the parallelism inside each op.
 const goSequential = "ops_sequential"
 

@@ -60,9 +60,9 @@ func sgdStep(cfg *Config, dae DAE, in stepInputs, us []*Node, step, eta *Node) (
 // sizes lr [S]. Outputs: the updated U_k and the minibatch losses [S, I].
 //
 // With inLoop = true the S steps run in a While loop (the graph holds one
-// step, whatever S); otherwise they are unrolled. The pure-Go backend of
-// compute v0.1.2 mis-executes Gradient inside a While body (a closure), so it
-// gets the unrolled form.
+// step, whatever S); otherwise they are unrolled. The pure-Go backend
+// (compute v0.1.6, and still v0.1.14) has no DynamicSlice, which the loop
+// needs to pick step j's inputs, so it gets the unrolled form.
 func stepGraph(cfg *Config, inLoop bool) func(inputs []*Node) []*Node {
 	dae := cfg.Parameterization.DAE(cfg.Pi)
 	numK := len(cfg.Dims)

@@ -10,7 +10,7 @@ import (
 )
 
 // xla returns the project backend, skipping the test on the pure-Go one
-// (compute v0.1.2 has no DynamicSlice; dae and unet use loops on XLA only).
+// (compute v0.1.6 has no DynamicSlice; dae and unet use loops on XLA only).
 func xla(t *testing.T) compute.Backend {
 	be := backend.Must()
 	if backend.IsGo(be) {

@@ -3,7 +3,7 @@ package unet
 import (
 	"fmt"
 
-	"github.com/gomlx/compute/shapes"
+	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph"
 )
 
@@ -97,7 +97,10 @@ func ConvIm2col2D(x, kernel *Node, stride int) *Node {
 	}
 	xp := x
 	if ph > 0 || pw > 0 {
-		xp = padZeros(padZeros(x, 1, ph), 2, pw)
+		// Every axis is given: graph.Pad's gradient (GoMLX v0.28.8) reads a
+		// configuration for each axis.
+		xp = Pad(x, ScalarZero(x.Graph(), x.DType()), compute.PadAxis{},
+			compute.PadAxis{Start: ph, End: ph}, compute.PadAxis{Start: pw, End: pw}, compute.PadAxis{})
 	}
 	patches := make([]*Node, 0, kh*kw)
 	for dy := range kh {
@@ -114,14 +117,3 @@ func ConvIm2col2D(x, kernel *Node, stride int) *Node {
 	return Reshape(y, b, oh, ow, cout)
 }
 
-// padZeros pads axis of x with n zeros on both sides. It is built from
-// Concatenate (graph.Pad has no gradient in GoMLX v0.28).
-func padZeros(x *Node, axis, n int) *Node {
-	if n == 0 {
-		return x
-	}
-	dims := x.Shape().Clone().Dimensions
-	dims[axis] = n
-	z := Zeros(x.Graph(), shapes.Make(x.DType(), dims...))
-	return Concatenate([]*Node{z, x, z}, axis)
-}

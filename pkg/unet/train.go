@@ -331,8 +331,8 @@ func (t *Trainer) loopGraph(store *model.Store, in []*Node) []*Node {
 }
 
 // stepsPerExec is the number of optimizer steps of one loop execution:
-// TrainConfig.StepsPerExec, or 1 on the pure-Go backend (compute v0.1.2
-// cannot differentiate inside a While loop).
+// TrainConfig.StepsPerExec, or 1 on the pure-Go backend (compute v0.1.6
+// has no DynamicSlice, which the loop needs to pick step j's inputs).
 func (t *Trainer) stepsPerExec() int {
 	if backend.IsGo(t.net.backend) {
 		return 1
