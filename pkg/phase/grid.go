@@ -35,7 +35,7 @@ type Grid struct {
 	Seed      uint64   // run seed: every draw is derived from it (RunSeed)
 }
 
-// DefaultGrid is the grid of Figures 4 and 8 (ours, SPEC.md: the paper's
+// DefaultGrid is the grid of Figures 4 and 8 (ours, docs/choices.md: the paper's
 // numbers are lost): n = 48, K ∈ {1, 2, 3}, d ∈ 1..12, N_k ∈ 1..24, 20
 // instances per cell, both methods, noise-free data, seed 1.
 func DefaultGrid() Grid {

@@ -13,7 +13,7 @@ func TestDefaultGrid(t *testing.T) {
 	if err := g.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	// SPEC.md: n = 48, K ∈ {1,2,3}, d ∈ 1..12, N_k ∈ 1..24, 20 instances, 2 methods.
+	// docs/choices.md: n = 48, K ∈ {1,2,3}, d ∈ 1..12, N_k ∈ 1..24, 20 instances, 2 methods.
 	if want := 3 * 12 * 24 * 20 * 2; g.Size() != want || len(g.Keys()) != want {
 		t.Fatalf("Size() = %d, len(Keys()) = %d, want %d", g.Size(), len(g.Keys()), want)
 	}

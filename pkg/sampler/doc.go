@@ -6,7 +6,7 @@
 // It offers
 //   - the EDM Heun sampler (Karras et al. 2022, Algorithm 1, deterministic,
 //     S_churn = 0) on the time steps of their eq. (5): 18 steps, σ_min = 0.002,
-//     σ_max = 80, ρ = 7 (the settings of the paper, "EDM details");
+//     σ_max = 80, ρ = 7 (the settings of the paper, docs/mathematics.md#heun-sampler);
 //   - deterministic DDIM sampling and DDIM inversion, which in this
 //     parameterization are Euler steps of the same ODE,
 //     x_{σ'} = D(x;σ) + (σ'/σ)(x − D(x;σ)), on any grid of noise levels, going

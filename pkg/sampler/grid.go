@@ -14,7 +14,7 @@ type Config struct {
 	Rho      float64 // ρ > 0: the spacing exponent
 }
 
-// DefaultConfig is the paper's sampler ("EDM details"): Heun, 18 steps,
+// DefaultConfig is the paper's sampler (docs/mathematics.md#heun-sampler): Heun, 18 steps,
 // σ_min = 0.002, σ_max = 80, ρ = 7.
 func DefaultConfig() Config {
 	return Config{Steps: 18, SigmaMin: 0.002, SigmaMax: 80, Rho: 7}

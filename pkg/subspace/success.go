@@ -7,7 +7,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// DefaultTau is the success threshold of Figures 4 and 8 (ours, SPEC.md).
+// DefaultTau is the success threshold of Figures 4 and 8 (ours; see docs/choices.md).
 const DefaultTau = 0.5
 
 // Success is the recovery criterion of the phase-transition experiments

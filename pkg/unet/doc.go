@@ -1,5 +1,5 @@
 // Package unet is the neural denoiser of the paper's U-Net experiments
-// (SPEC "U-Net experiments", Figures 5, 7): a DDPM++-style U-Net (NVlabs/edm
+// (docs/mathematics.md#u-net-experiments, Figures 5, 7): a DDPM++-style U-Net (NVlabs/edm
 // SongUNet with the DDPM++ settings), EDM preconditioning, the EDM loss, and
 // a trainer with Adam, learning-rate warm-up, an EMA of the weights,
 // atomic checkpoints and exact resume.

@@ -8,7 +8,7 @@ import (
 )
 
 // EDM's training distribution of noise levels: ln σ ~ N(PMean, PStd²)
-// (SPEC "EDM details").
+// (docs/mathematics.md#edm-preconditioning-and-loss).
 const (
 	PMean = -1.2
 	PStd  = 1.2

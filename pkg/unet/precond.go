@@ -15,7 +15,8 @@ import (
 const SigmaData = 0.5
 
 // Scalings returns EDM's preconditioning coefficients (Karras et al. 2022,
-// Table 1; SPEC "EDM details") for noise level σ > 0 and data scale σ_d:
+// Table 1; docs/mathematics.md#edm-preconditioning-and-loss) for noise level
+// σ > 0 and data scale σ_d:
 //
 //	c_skip = σ_d²/(σ²+σ_d²),  c_out = σ·σ_d/√(σ²+σ_d²),
 //	c_in = 1/√(σ²+σ_d²),      c_noise = ln(σ)/4.

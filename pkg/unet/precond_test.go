@@ -14,7 +14,8 @@ import (
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
 
 // TestScalingsSpecValues checks c_skip, c_out, c_in, c_noise and λ against
-// values worked out by hand from SPEC ("EDM details"), σ_d = 0.5.
+// values worked out by hand from docs/mathematics.md#edm-preconditioning-and-loss,
+// σ_d = 0.5.
 func TestScalingsSpecValues(t *testing.T) {
 	cases := []struct {
 		sigma                    float64
