@@ -12,8 +12,10 @@
 //  4. The pure-Go backend, with a one-line notice on stderr saying why.
 //
 // Plugins are looked for in $PJRT_PLUGIN_LIBRARY_PATH, then in the virtual
-// environments $MOLRG_ROOT/.venv, $VIRTUAL_ENV and the .venv of the current
-// directory or any directory above it.
+// environments $MOLRG_ROOT/.venv, $VIRTUAL_ENV, the .venv of a folder above
+// the executable, and the .venv of the checkout the program was compiled
+// from: never in the current folder, so the choice does not depend on where
+// a command is started. Label names the choice for results files.
 package backend
 
 import (
@@ -223,4 +225,17 @@ func Must() compute.Backend {
 		panic(err)
 	}
 	return b
+}
+
+// Label names the backend be for results files: "go", "xla:cpu" or
+// "xla:cuda" (results made on different backends differ in rounding, so
+// pkg/results refuses to mix them).
+func Label(be compute.Backend) string {
+	if IsGo(be) {
+		return gobackend.BackendName
+	}
+	if p, ok := be.(interface{ PluginName() string }); ok {
+		return be.Name() + ":" + string(deviceOf(p.PluginName()))
+	}
+	return be.Name()
 }

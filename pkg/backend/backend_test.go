@@ -13,13 +13,32 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 )
 
-// isolate hides every plugin location and runs from an empty directory.
+// isolate hides every plugin location.
 func isolate(t *testing.T) {
 	t.Helper()
 	t.Setenv("PJRT_PLUGIN_LIBRARY_PATH", "")
 	t.Setenv("MOLRG_ROOT", "")
 	t.Setenv("VIRTUAL_ENV", "")
-	t.Chdir(t.TempDir())
+	roots := programRoots
+	programRoots = func() []string { return nil }
+	t.Cleanup(func() { programRoots = roots })
+}
+
+// TestChoiceIgnoresCurrentFolder: a .venv with a plugin in the current
+// folder must not be picked up (the choice would depend on where a command
+// is started).
+func TestChoiceIgnoresCurrentFolder(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	fake := filepath.Join(dir, ".venv", "lib", "python3.11", "site-packages", "lammps_jax_pjrt_cpu")
+	if err := os.MkdirAll(fake, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(fake, "pjrt_c_api_cpu_plugin.so"), []byte("not a plugin"), 0o644)
+	t.Chdir(dir)
+	if p := findPlugin(cpu); p != "" {
+		t.Errorf("found %s through the current folder", p)
+	}
 }
 
 func TestRequestedGo(t *testing.T) {
@@ -65,7 +84,9 @@ func TestRequestedButMissing(t *testing.T) {
 	}
 }
 
-func TestPluginFoundInVenvAboveWorkingDirectory(t *testing.T) {
+// TestPluginFoundInVenvAboveProgram: the .venv of a folder above the
+// program (e.g. the checkout of .tools/bin/molrg) is found.
+func TestPluginFoundInVenvAboveProgram(t *testing.T) {
 	isolate(t)
 	root := t.TempDir()
 	plugin := filepath.Join(root, ".venv", "lib", "python3.11", "site-packages", pluginFiles[cpu][0])
@@ -79,7 +100,7 @@ func TestPluginFoundInVenvAboveWorkingDirectory(t *testing.T) {
 	if err := os.MkdirAll(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	t.Chdir(sub)
+	programRoots = func() []string { return []string{sub} }
 	if got := findPlugin(cpu); got != plugin {
 		t.Errorf("findPlugin(cpu) = %q, want %q", got, plugin)
 	}
@@ -131,6 +152,21 @@ func TestCPUFlags(t *testing.T) {
 	} {
 		if got := cpuFlags(c.in); got != c.want {
 			t.Errorf("cpuFlags(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestLabel(t *testing.T) {
+	be, err := Go()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l := Label(be); l != "go" {
+		t.Errorf("Label(pure Go) = %q, want go", l)
+	}
+	if b, info, err := New(); err == nil && info.Name == "xla" {
+		if l := Label(b); l != "xla:"+info.Device {
+			t.Errorf("Label(XLA on %s) = %q", info.Device, l)
 		}
 	}
 }

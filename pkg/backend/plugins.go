@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 )
@@ -50,8 +51,8 @@ func searchDirs() []string {
 	if v := os.Getenv("VIRTUAL_ENV"); v != "" {
 		venvs = append(venvs, v)
 	}
-	if wd, err := os.Getwd(); err == nil {
-		for d := wd; ; d = filepath.Dir(d) {
+	for _, r := range programRoots() {
+		for d := r; ; d = filepath.Dir(d) {
 			venvs = append(venvs, filepath.Join(d, ".venv"))
 			if filepath.Dir(d) == d {
 				break
@@ -63,6 +64,21 @@ func searchDirs() []string {
 		dirs = append(dirs, sp...)
 	}
 	return dirs
+}
+
+// programRoots are the folders where the checkout the program belongs to is
+// looked for, whatever the current folder: the folder of the executable
+// (.tools/bin/molrg) and the folder this file was compiled in (go run, go
+// test, notebooks); their parents are searched too. Tests replace it.
+var programRoots = func() []string {
+	var roots []string
+	if exe, err := os.Executable(); err == nil {
+		roots = append(roots, filepath.Dir(exe))
+	}
+	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
+		roots = append(roots, filepath.Dir(file))
+	}
+	return roots
 }
 
 // findPlugin returns the first plugin file of the device found, or "".

@@ -5,6 +5,8 @@ import (
 	"math"
 	"sync"
 
+	"github.com/molrg/molrg/pkg/tensormat"
+
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
@@ -108,7 +110,10 @@ func (c *Computer) At(x *mat.Dense, sigma float64) ([]*mat.Dense, error) {
 		return nil, c.execErr
 	}
 	rows := c.rowsPerPass(n)
-	xt := tensors.FromFlatDataAndDimensions(append([]float64(nil), x.RawMatrix().Data...), b, n)
+	xt, err := tensormat.FromMatrix(x, dtypes.Float64)
+	if err != nil {
+		return nil, err
+	}
 	defer xt.FinalizeAll()
 	js := make([]*mat.Dense, b)
 	for i := range js {

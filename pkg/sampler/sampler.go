@@ -1,9 +1,12 @@
 package sampler
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sync"
+
+	"github.com/molrg/molrg/pkg/tensormat"
 
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/dtypes"
@@ -135,7 +138,10 @@ func (s *Sampler) Integrate(x *mat.Dense, sigmas []float64, method Method, keep 
 		return nil, s.execErr
 	}
 	res := &Result{Sigmas: append([]float64(nil), sigmas...)}
-	state := tensors.FromFlatDataAndDimensions(append([]float64(nil), x.RawMatrix().Data...), b, n)
+	state, err := tensormat.FromMatrix(x, dtypes.Float64)
+	if err != nil {
+		return nil, err
+	}
 	if keep {
 		res.Trajectory = append(res.Trajectory, mat.DenseCopyOf(x))
 	}
@@ -151,12 +157,19 @@ func (s *Sampler) Integrate(x *mat.Dense, sigmas []float64, method Method, keep 
 		state.FinalizeAll() // our copy of x or an intermediate state
 		state = outs[0]
 		if keep {
-			res.Trajectory = append(res.Trajectory, toDense(state, b, n))
-			res.Denoised = append(res.Denoised, toDense(outs[1], b, n))
+			xi, err1 := tensormat.ToDense(state, b, n)
+			di, err2 := tensormat.ToDense(outs[1], b, n)
+			if err := errors.Join(err1, err2); err != nil {
+				return nil, err
+			}
+			res.Trajectory = append(res.Trajectory, xi)
+			res.Denoised = append(res.Denoised, di)
 		}
 		outs[1].FinalizeAll()
 	}
-	res.X = toDense(state, b, n)
+	if res.X, err = tensormat.ToDense(state, b, n); err != nil {
+		return nil, err
+	}
 	state.FinalizeAll()
 	if keep {
 		res.X = res.Trajectory[len(res.Trajectory)-1]
@@ -187,8 +200,4 @@ func (s *Sampler) checkData(x *mat.Dense) (b, n int, err error) {
 		}
 	}
 	return b, n, nil
-}
-
-func toDense(t *tensors.Tensor, b, n int) *mat.Dense {
-	return mat.NewDense(b, n, tensors.MustCopyFlatData[float64](t))
 }

@@ -5,6 +5,9 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/gomlx/compute/dtypes"
+	"github.com/molrg/molrg/pkg/tensormat"
+
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
 	"github.com/gomlx/gomlx/core/tensors"
@@ -90,8 +93,11 @@ func MonteCarloLosses(be compute.Backend, p dae.Parameterization, pi []float64, 
 			args = append(args, t)
 		}
 		for _, u := range bases {
-			nr, d := u.Dims()
-			args = append(args, tensors.FromFlatDataAndDimensions(append([]float64(nil), mat.DenseCopyOf(u).RawMatrix().Data...), nr, d))
+			ut, err := tensormat.FromMatrix(u, dtypes.Float64)
+			if err != nil {
+				return nil, nil, err
+			}
+			args = append(args, ut)
 		}
 		out, err := exec.Call(args...)
 		if err != nil {

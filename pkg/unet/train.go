@@ -2,6 +2,7 @@ package unet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -9,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/molrg/molrg/pkg/tensormat"
 
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/loop"
@@ -82,16 +85,9 @@ func NewTrainer(net *Net, data *tensors.Tensor, cfg TrainConfig) (*Trainer, erro
 		return nil, fmt.Errorf("unet: training data has shape %s, want [N, %d, %d, %d]",
 			data.Shape(), nc.ImageSize, nc.ImageSize, nc.Channels)
 	}
-	var flat []float64
-	switch data.DType() {
-	case dtypes.Float64:
-		flat = tensors.MustCopyFlatData[float64](data)
-	case dtypes.Float32:
-		for _, v := range tensors.MustCopyFlatData[float32](data) {
-			flat = append(flat, float64(v))
-		}
-	default:
-		return nil, fmt.Errorf("unet: training data dtype %s, want Float32 or Float64", data.DType())
+	flat, err := tensormat.Floats(data)
+	if err != nil {
+		return nil, fmt.Errorf("unet: training data: %w", err)
 	}
 	return newTrainer(net, flat, d[0], cfg)
 }
@@ -220,15 +216,13 @@ func (t *Trainer) hyper(step, n int) *tensors.Tensor {
 	return toDType(h, t.net.cfg.DType, n, 4)
 }
 
+// toDType is tensormat.FromFlat for sizes that match by construction.
 func toDType(v []float64, dt dtypes.DType, dims ...int) *tensors.Tensor {
-	if dt == dtypes.Float64 {
-		return tensors.FromFlatDataAndDimensions(v, dims...)
+	t, err := tensormat.FromFlat(v, dt, dims...)
+	if err != nil {
+		panic(err) // a bug: the callers build v with the size of dims
 	}
-	f := make([]float32, len(v))
-	for i, x := range v {
-		f[i] = float32(x)
-	}
-	return tensors.FromFlatDataAndDimensions(f, dims...)
+	return t
 }
 
 // applyStep builds one training step on the variables' current graph
@@ -382,7 +376,11 @@ func (t *Trainer) doSteps(n int) error {
 	if err != nil {
 		return fmt.Errorf("unet: training step %d: %w", t.step, err)
 	}
-	losses, norms := floatsOf(out[0]), floatsOf(out[1])
+	losses, err1 := tensormat.Floats(out[0])
+	norms, err2 := tensormat.Floats(out[1])
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
 	for _, o := range out {
 		o.MustFinalizeAll()
 	}
@@ -397,18 +395,6 @@ func (t *Trainer) doSteps(n int) error {
 	t.acc.Steps += n
 	t.acc.seconds += time.Since(start).Seconds()
 	return nil
-}
-
-// floatsOf returns the values of a float32 or float64 tensor as float64.
-func floatsOf(t *tensors.Tensor) []float64 {
-	if t.DType() == dtypes.Float32 {
-		var out []float64
-		for _, v := range tensors.MustCopyFlatData[float32](t) {
-			out = append(out, float64(v))
-		}
-		return out
-	}
-	return tensors.MustCopyFlatData[float64](t)
 }
 
 // record closes the current window of statistics into a Progress record.
