@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/molrg/molrg/pkg/diffusion"
 )
 
 // Parameterization selects the denoiser trained by Algorithm 1.
@@ -74,12 +75,6 @@ func (i Init) String() string {
 	return fmt.Sprintf("Init(%d)", int(i))
 }
 
-// Level is one noise level of the discretized time axis: the scale s_t,
-// the noise σ_t and the loss weight λ_t of eq. (6).
-type Level struct {
-	S, Sigma, Lambda float64
-}
-
 // Config holds the hyperparameters of Algorithm 1. Values marked (ours) are
 // not given in the paper; DefaultConfig documents why they were chosen.
 type Config struct {
@@ -94,7 +89,7 @@ type Config struct {
 	T                  int
 	SigmaMin, SigmaMax float64
 	Lambda             func(sigma float64) float64
-	Levels             []Level
+	Levels             []diffusion.Level
 
 	StepSize      float64 // η at the first step, > 0
 	FinalStepSize float64 // η at the last step, > 0; geometric interpolation in between (= StepSize: constant)
@@ -160,24 +155,14 @@ func DefaultConfig(p Parameterization, dims ...int) Config {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-// levels returns the discretized time axis.
-func (c *Config) levels() []Level {
+// NoiseLevels returns the discretized time axis Algorithm 1 draws from:
+// Levels when set, else diffusion.UniformLevels(T, SigmaMin, SigmaMax,
+// Lambda).
+func (c *Config) NoiseLevels() ([]diffusion.Level, error) {
 	if c.Levels != nil {
-		return c.Levels
+		return append([]diffusion.Level(nil), c.Levels...), diffusion.CheckLevels(c.Levels)
 	}
-	lv := make([]Level, c.T)
-	for i := range lv {
-		sigma := c.SigmaMin
-		if c.T > 1 {
-			sigma = c.SigmaMin + (c.SigmaMax-c.SigmaMin)*float64(i)/float64(c.T-1)
-		}
-		lambda := 1.0
-		if c.Lambda != nil {
-			lambda = c.Lambda(sigma)
-		}
-		lv[i] = Level{S: 1, Sigma: sigma, Lambda: lambda}
-	}
-	return lv
+	return diffusion.UniformLevels(c.T, c.SigmaMin, c.SigmaMax, c.Lambda)
 }
 
 // Validate checks every hyperparameter and returns an error naming the first
@@ -217,36 +202,8 @@ func (c *Config) Validate(n int) error {
 			return fmt.Errorf("dae: Pi sums to %v, want Σπ_k = 1", sum)
 		}
 	}
-	if c.Levels != nil {
-		if len(c.Levels) < 1 {
-			return fmt.Errorf("dae: Levels has %d noise levels, want ≥ 1 (or nil to use T, SigmaMin, SigmaMax)", len(c.Levels))
-		}
-		for i, l := range c.Levels {
-			if !(l.S > 0) || !finite(l.S) {
-				return fmt.Errorf("dae: Levels[%d].S = s_t = %v, want a finite s_t > 0", i, l.S)
-			}
-			if !(l.Sigma > 0) || !finite(l.Sigma) {
-				return fmt.Errorf("dae: Levels[%d].Sigma = σ_t = %v, want a finite σ_t > 0", i, l.Sigma)
-			}
-			if !(l.Lambda > 0) || !finite(l.Lambda) {
-				return fmt.Errorf("dae: Levels[%d].Lambda = λ_t = %v, want a finite λ_t > 0", i, l.Lambda)
-			}
-		}
-	} else {
-		if c.T < 1 {
-			return fmt.Errorf("dae: T = %d noise levels, want T ≥ 1", c.T)
-		}
-		if !(c.SigmaMin > 0) || !finite(c.SigmaMin) {
-			return fmt.Errorf("dae: SigmaMin = σ_min = %v, want a finite σ_min > 0", c.SigmaMin)
-		}
-		if !(c.SigmaMax >= c.SigmaMin) || !finite(c.SigmaMax) {
-			return fmt.Errorf("dae: SigmaMax = σ_max = %v, want a finite σ_max ≥ σ_min = %v", c.SigmaMax, c.SigmaMin)
-		}
-		for _, l := range c.levels() {
-			if !(l.Lambda > 0) || !finite(l.Lambda) {
-				return fmt.Errorf("dae: Lambda(σ = %v) = λ = %v, want a finite λ > 0", l.Sigma, l.Lambda)
-			}
-		}
+	if _, err := c.NoiseLevels(); err != nil {
+		return fmt.Errorf("dae: %w (Levels, or T, SigmaMin, SigmaMax and Lambda)", err)
 	}
 	if !(c.StepSize > 0) || !finite(c.StepSize) {
 		return fmt.Errorf("dae: StepSize = η = %v, want a finite η > 0", c.StepSize)

@@ -98,7 +98,10 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 			}
 		}
 	}
-	lv := cfg.levels()
+	lv, err := cfg.NoiseLevels()
+	if err != nil {
+		return nil, err
+	}
 	levels := make([]float32, 0, 3*len(lv))
 	for _, l := range lv {
 		levels = append(levels, float32(l.S), float32(l.Sigma), float32(l.Lambda))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/molrg/molrg/pkg/diffusion"
 	"github.com/molrg/molrg/pkg/molrg"
 	"gonum.org/v1/gonum/mat"
 )
@@ -293,8 +294,8 @@ func TestValidation(t *testing.T) {
 		{"sigma max < min", func(c *Config) { c.SigmaMin, c.SigmaMax = 1, 0.5 }, nil, "SigmaMax"},
 		{"sigma inf", func(c *Config) { c.SigmaMax = math.Inf(1) }, nil, "SigmaMax"},
 		{"lambda", func(c *Config) { c.Lambda = func(float64) float64 { return -1 } }, nil, "Lambda"},
-		{"levels sigma", func(c *Config) { c.Levels = []Level{{S: 1, Sigma: 0, Lambda: 1}} }, nil, "Levels[0].Sigma"},
-		{"levels s", func(c *Config) { c.Levels = []Level{{S: -1, Sigma: 1, Lambda: 1}} }, nil, "Levels[0].S"},
+		{"levels sigma", func(c *Config) { c.Levels = []diffusion.Level{{S: 1, Sigma: 0, Lambda: 1}} }, nil, "level 0 has σ_t = 0"},
+		{"levels s", func(c *Config) { c.Levels = []diffusion.Level{{S: -1, Sigma: 1, Lambda: 1}} }, nil, "level 0 has s_t = -1"},
 		{"no dims", func(c *Config) { c.Dims = nil }, nil, "Dims"},
 		{"d > n", func(c *Config) { c.Dims = []int{2, 9} }, nil, "Dims[1]"},
 		{"d zero", func(c *Config) { c.Dims = []int{0, 2} }, nil, "Dims[0]"},
@@ -380,5 +381,30 @@ func TestUnequalDimsAndProgress(t *testing.T) {
 	cancel()
 	if _, err := TrainContext(ctx, cfg, []Instance{{X: s.X}}, nil); err != context.Canceled {
 		t.Errorf("cancelled context: error %v, want context.Canceled", err)
+	}
+}
+
+// TestNoiseLevelsFollowTheConfig: T levels uniform in σ with λ = Lambda(σ),
+// or Levels when set.
+func TestNoiseLevelsFollowTheConfig(t *testing.T) {
+	cfg := DefaultConfig(ParamSingleGaussian, 3)
+	cfg.T, cfg.SigmaMin, cfg.SigmaMax = 4, 0.1, 0.4
+	cfg.Lambda = func(s float64) float64 { return 1 / s }
+	lv, err := cfg.NoiseLevels()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{0.1, 0.2, 0.3, 0.4} {
+		if math.Abs(lv[i].Sigma-want) > 1e-15 || lv[i].S != 1 || math.Abs(lv[i].Lambda-1/want) > 1e-12 {
+			t.Errorf("level %d = %+v, want σ = %v, s = 1, λ = 1/σ", i, lv[i], want)
+		}
+	}
+	cfg.T = 1
+	if lv, _ := cfg.NoiseLevels(); len(lv) != 1 || lv[0].Sigma != 0.1 {
+		t.Errorf("T = 1: levels %+v, want σ = σ_min", lv)
+	}
+	cfg.Levels = []diffusion.Level{{S: 0.5, Sigma: 2, Lambda: 3}}
+	if lv, _ := cfg.NoiseLevels(); len(lv) != 1 || lv[0] != cfg.Levels[0] {
+		t.Errorf("explicit levels %+v, want %+v", lv, cfg.Levels)
 	}
 }

@@ -80,8 +80,9 @@ func TestGridValidate(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"steps = 1", second(EDMSigmas(0.002, 80, 1, 7, false)), "N = 1"},
-		{"uniform steps = 0", second(UniformTimes(DefaultEDM(), 0, false)), "N = 0"},
+		{"steps = 0", second(EDMSigmas(0.002, 80, 0, 7, false)), "N = 0"},
+		{"uniform steps = 1", second(UniformTimes(DefaultEDM(), 1, false)), "N = 1"},
+		{"EDM times steps = 1", second(EDMTimes(DefaultEDM(), 1, 7, false)), "N = 1"},
 		{"ρ = 0", second(EDMSigmas(0.002, 80, 5, 0, false)), "ρ = 0"},
 		{"ρ NaN", second(EDMSigmas(0.002, 80, 5, math.NaN(), false)), "ρ = NaN"},
 		{"σ_min = 0", second(EDMSigmas(0, 80, 5, 7, false)), "σ_min = 0"},
@@ -94,3 +95,79 @@ func TestGridValidate(t *testing.T) {
 }
 
 func second(_ []float64, err error) error { return err }
+
+func TestRhoGrid(t *testing.T) {
+	lin, err := RhoGrid(1, 3, 4, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{1, 1.5, 2, 2.5, 3}
+	for i := range want {
+		if math.Abs(lin[i]-want[i]) > 1e-14 {
+			t.Errorf("linear grid %v, want %v", lin, want)
+			break
+		}
+	}
+	up, _ := RhoGrid(0.002, 10, 30, 7)
+	down, _ := RhoGrid(10, 0.002, 30, 7)
+	for i := range up {
+		if math.Abs(up[i]-down[30-i]) > 1e-12*up[i] {
+			t.Fatalf("grid up[%d] = %v ≠ reversed grid down = %v", i, up[i], down[30-i])
+		}
+	}
+	toZero, _ := RhoGrid(5, 0, 10, 7)
+	if toZero[10] != 0 || toZero[9] <= 0 {
+		t.Errorf("grid to 0 ends with %v", toZero[9:])
+	}
+	nan := math.NaN()
+	for _, c := range []struct {
+		from, to float64
+		steps    int
+		rho      float64
+		want     string
+	}{
+		{1, 2, 0, 1, "steps ≥ 1"},
+		{0, 2, 5, 1, "starting noise level"},
+		{1, 1, 5, 1, "final noise level"},
+		{1, -1, 5, 1, "final noise level"},
+		{1, nan, 5, 1, "final noise level"},
+		{1, 2, 5, -1, "ρ > 0"},
+	} {
+		_, err := RhoGrid(c.from, c.to, c.steps, c.rho)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("RhoGrid(%v, %v, %d, %v): error %v, want one mentioning %q", c.from, c.to, c.steps, c.rho, err, c.want)
+		}
+	}
+}
+
+func TestUniformLevels(t *testing.T) {
+	lv, err := UniformLevels(5, 0.1, 0.5, func(s float64) float64 { return s * s })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range lv {
+		sigma := 0.1 + 0.1*float64(i)
+		if l.S != 1 || math.Abs(l.Sigma-sigma) > 1e-15 || math.Abs(l.Lambda-sigma*sigma) > 1e-15 {
+			t.Errorf("level %d = %+v, want s = 1, σ = %v, λ = σ²", i, l, sigma)
+		}
+	}
+	one, _ := UniformLevels(1, 0.3, 0.9, nil)
+	if len(one) != 1 || one[0] != (Level{1, 0.3, 1}) {
+		t.Errorf("T = 1: %v, want σ_min with λ = 1", one)
+	}
+	for _, c := range []struct {
+		t        int
+		min, max float64
+		lambda   func(float64) float64
+		want     string
+	}{
+		{0, 0.1, 0.2, nil, "T = 0"},
+		{2, 0, 0.2, nil, "σ_min = 0"},
+		{2, 0.3, 0.2, nil, "σ_max = 0.2"},
+		{2, 0.1, 0.2, func(float64) float64 { return -1 }, "λ_t = -1"},
+	} {
+		if _, err := UniformLevels(c.t, c.min, c.max, c.lambda); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("UniformLevels(%d, %v, %v): error %v, want one containing %q", c.t, c.min, c.max, err, c.want)
+		}
+	}
+}

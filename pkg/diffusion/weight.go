@@ -2,7 +2,11 @@ package diffusion
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"strings"
+
+	"github.com/gomlx/gomlx/core/graph"
 )
 
 // SigmaData is σ_d, the standard deviation of the data assumed by EDM.
@@ -64,4 +68,22 @@ func ParseWeighting(name string) (Weighting, error) {
 // EDMLambda is the EDM loss weight λ(σ) = (σ² + σ_d²)/(σ σ_d)².
 func EDMLambda(sigma, sigmaData float64) float64 {
 	return (sigma*sigma + sigmaData*sigmaData) / ((sigma * sigmaData) * (sigma * sigmaData))
+}
+
+// EDMLambdaGraph is EDMLambda for a node of noise levels (any shape).
+func EDMLambdaGraph(sigma *graph.Node, sigmaData float64) *graph.Node {
+	d2 := sigmaData * sigmaData
+	return graph.Div(graph.AddScalar(graph.Square(sigma), d2), graph.MulScalar(graph.Square(sigma), d2))
+}
+
+// EDM's training distribution of noise levels: ln σ ~ N(EDMPMean, EDMPStd²).
+const (
+	EDMPMean = -1.2
+	EDMPStd  = 1.2
+)
+
+// SampleEDMSigma draws σ = exp(pMean + pStd·z), z ~ N(0, 1), with the normal
+// deviate of rng: the noise level of one EDM training example.
+func SampleEDMSigma(rng *rand.Rand, pMean, pStd float64) float64 {
+	return math.Exp(pMean + pStd*rng.NormFloat64())
 }

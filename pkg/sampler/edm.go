@@ -50,7 +50,7 @@ func (s *Sampler) EDMSeed(b, n int, seed uint64, cfg Config, keep bool) (*Result
 }
 
 // DDIM runs deterministic DDIM sampling in the VE/EDM parameterization from x
-// (the state at sigmas[0]) down a decreasing grid (see Grid): at every step
+// (the state at sigmas[0]) down a decreasing grid (see diffusion.RhoGrid): at every step
 // x_{σ'} = D(x;σ) + (σ'/σ)(x − D(x;σ)), the Euler step of the
 // probability-flow ODE. A last level 0 returns the denoised estimate.
 func (s *Sampler) DDIM(x *mat.Dense, sigmas []float64, keep bool) (*Result, error) {

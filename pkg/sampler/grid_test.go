@@ -55,31 +55,6 @@ func TestSigmasOneStep(t *testing.T) {
 	}
 }
 
-func TestGrid(t *testing.T) {
-	lin, err := sampler.Grid(1, 3, 4, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []float64{1, 1.5, 2, 2.5, 3}
-	for i := range want {
-		if math.Abs(lin[i]-want[i]) > 1e-14 {
-			t.Errorf("linear grid %v, want %v", lin, want)
-			break
-		}
-	}
-	up, _ := sampler.Grid(0.002, 10, 30, 7)
-	down, _ := sampler.Grid(10, 0.002, 30, 7)
-	for i := range up {
-		if math.Abs(up[i]-down[30-i]) > 1e-12*up[i] {
-			t.Fatalf("grid up[%d] = %v ≠ reversed grid down = %v", i, up[i], down[30-i])
-		}
-	}
-	toZero, _ := sampler.Grid(5, 0, 10, 7)
-	if toZero[10] != 0 || toZero[9] <= 0 {
-		t.Errorf("grid to 0 ends with %v", toZero[9:])
-	}
-}
-
 func TestValidation(t *testing.T) {
 	nan := math.NaN()
 	cases := []struct {
@@ -100,25 +75,6 @@ func TestValidation(t *testing.T) {
 		_, err := c.cfg.Sigmas()
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: error %v, want one mentioning %q", c.cfg, err, c.want)
-		}
-	}
-	gridCases := []struct {
-		from, to float64
-		steps    int
-		rho      float64
-		want     string
-	}{
-		{1, 2, 0, 1, "steps ≥ 1"},
-		{0, 2, 5, 1, "starting noise level"},
-		{1, 1, 5, 1, "final noise level"},
-		{1, -1, 5, 1, "final noise level"},
-		{1, nan, 5, 1, "final noise level"},
-		{1, 2, 5, -1, "ρ > 0"},
-	}
-	for _, c := range gridCases {
-		_, err := sampler.Grid(c.from, c.to, c.steps, c.rho)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Grid(%v, %v, %d, %v): error %v, want one mentioning %q", c.from, c.to, c.steps, c.rho, err, c.want)
 		}
 	}
 }

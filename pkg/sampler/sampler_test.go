@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/diffusion"
 	"github.com/molrg/molrg/pkg/molrg"
 	"github.com/molrg/molrg/pkg/sampler"
 	"gonum.org/v1/gonum/mat"
@@ -146,7 +147,7 @@ func TestDDIMRoundTrip(t *testing.T) {
 	data, _ := m.Sample(20, 9)
 	s, _ := sampler.New(backend.Must(), truthDenoiser(m), sampler.Options{})
 	roundTrip := func(steps int) float64 {
-		up, err := sampler.Grid(0.002, 5, steps, 7)
+		up, err := diffusion.RhoGrid(0.002, 5, steps, 7)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -154,7 +155,7 @@ func TestDDIMRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		down, _ := sampler.Grid(5, 0.002, steps, 7)
+		down, _ := diffusion.RhoGrid(5, 0.002, steps, 7)
 		back, err := s.DDIM(inv.X, down, false)
 		if err != nil {
 			t.Fatal(err)
@@ -184,7 +185,7 @@ func TestHeunInversionSecondOrder(t *testing.T) {
 	x.Mul(z, u.T()) // on span(U)
 	f := math.Sqrt(1+9) / math.Sqrt(1+0.002*0.002)
 	maxErr := func(steps int, method sampler.Method) float64 {
-		up, _ := sampler.Grid(0.002, 3, steps, 7)
+		up, _ := diffusion.RhoGrid(0.002, 3, steps, 7)
 		res, err := s.Integrate(&x, up, method, false)
 		if err != nil {
 			t.Fatal(err)

@@ -4,50 +4,14 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/molrg/molrg/pkg/dae"
+	"github.com/molrg/molrg/pkg/diffusion"
 	"github.com/molrg/molrg/pkg/subspace"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Levels returns the noise levels Algorithm 1 draws from under cfg, following
-// the rule documented by dae.Config: cfg.Levels when set; else T levels with
-// σ uniform over [SigmaMin, SigmaMax] (T = 1: σ = SigmaMin), s_t = 1 and
-// λ_t = Lambda(σ_t) (nil Lambda: λ = 1).
-func Levels(cfg dae.Config) []dae.Level {
-	if cfg.Levels != nil {
-		return append([]dae.Level(nil), cfg.Levels...)
-	}
-	lv := make([]dae.Level, max(cfg.T, 0))
-	for i := range lv {
-		sigma := cfg.SigmaMin
-		if cfg.T > 1 {
-			sigma = cfg.SigmaMin + (cfg.SigmaMax-cfg.SigmaMin)*float64(i)/float64(cfg.T-1)
-		}
-		lambda := 1.0
-		if cfg.Lambda != nil {
-			lambda = cfg.Lambda(sigma)
-		}
-		lv[i] = dae.Level{S: 1, Sigma: sigma, Lambda: lambda}
-	}
-	return lv
-}
-
-// checkLevels validates a level list.
-func checkLevels(levels []dae.Level) error {
-	if len(levels) < 1 {
-		return fmt.Errorf("theorem: %d noise levels, want at least 1", len(levels))
-	}
-	for i, l := range levels {
-		if !(l.S > 0) || !(l.Sigma > 0) || !(l.Lambda > 0) || math.IsInf(l.S+l.Sigma+l.Lambda, 0) {
-			return fmt.Errorf("theorem: level %d has s_t = %v, σ_t = %v, λ_t = %v, want all finite and > 0", i, l.S, l.Sigma, l.Lambda)
-		}
-	}
-	return nil
-}
-
 // levelCoefficients returns the level averages of λ_t, λ_t·c(σ_t) with
 // c(σ) = (1+2σ²)/(1+σ²)², and λ_t·σ_t²/(1+σ_t²)².
-func levelCoefficients(levels []dae.Level) (lam, lamC, lamV float64) {
+func levelCoefficients(levels []diffusion.Level) (lam, lamC, lamV float64) {
 	for _, l := range levels {
 		s2 := l.Sigma * l.Sigma
 		q := (1 + s2) * (1 + s2)
@@ -103,7 +67,7 @@ func checkData(x *mat.Dense, bases []*mat.Dense) error {
 //	E_ε‖x_θ − x‖² = ‖x‖² − (1+2σ²)/(1+σ²)²·‖Uᵀx‖² + dσ²/(1+σ²)²,
 //
 // so the loss is a − b·Σ_i‖Uᵀx_i‖²/N (see SingleGaussianAffine).
-func SingleGaussianLoss(x, u *mat.Dense, levels []dae.Level) (float64, error) {
+func SingleGaussianLoss(x, u *mat.Dense, levels []diffusion.Level) (float64, error) {
 	if err := checkData(x, []*mat.Dense{u}); err != nil {
 		return 0, err
 	}
@@ -123,7 +87,7 @@ func SingleGaussianLoss(x, u *mat.Dense, levels []dae.Level) (float64, error) {
 //
 // with a = mean_t λ_t·(mean_i ‖x_i‖²) + d·mean_t λ_tσ_t²/(1+σ_t²)² and
 // b = mean_t λ_t(1+2σ_t²)/(1+σ_t²)² > 0: minimizing the loss is maximizing F.
-func SingleGaussianAffine(x *mat.Dense, d int, levels []dae.Level) (a, b float64, err error) {
+func SingleGaussianAffine(x *mat.Dense, d int, levels []diffusion.Level) (a, b float64, err error) {
 	if err := checkX(x); err != nil {
 		return 0, 0, err
 	}
@@ -131,7 +95,7 @@ func SingleGaussianAffine(x *mat.Dense, d int, levels []dae.Level) (a, b float64
 	if d < 1 || d > n {
 		return 0, 0, fmt.Errorf("theorem: subspace dimension d = %d, want 1 ≤ d ≤ n = %d", d, n)
 	}
-	if err := checkLevels(levels); err != nil {
+	if err := diffusion.CheckLevels(levels); err != nil {
 		return 0, 0, err
 	}
 	lam, lamC, lamV := levelCoefficients(levels)
@@ -146,11 +110,11 @@ func SingleGaussianAffine(x *mat.Dense, d int, levels []dae.Level) (a, b float64
 // the levels. Per sample and level,
 //
 //	E_ε‖x_θ − x‖² = ‖x‖² − (1+2σ²)/(1+σ²)²·‖U_k̂ᵀx‖² + d_k̂σ²/(1+σ²)².
-func HardMaxLoss(x *mat.Dense, bases []*mat.Dense, levels []dae.Level) (float64, error) {
+func HardMaxLoss(x *mat.Dense, bases []*mat.Dense, levels []diffusion.Level) (float64, error) {
 	if err := checkData(x, bases); err != nil {
 		return 0, err
 	}
-	if err := checkLevels(levels); err != nil {
+	if err := diffusion.CheckLevels(levels); err != nil {
 		return 0, err
 	}
 	lam, lamC, lamV := levelCoefficients(levels)
@@ -179,7 +143,7 @@ func HardMaxLoss(x *mat.Dense, bases []*mat.Dense, levels []dae.Level) (float64,
 //
 // with the same a and b as SingleGaussianAffine: minimizing the loss is
 // subspace clustering.
-func HardMaxAffine(x *mat.Dense, d int, levels []dae.Level) (a, b float64, err error) {
+func HardMaxAffine(x *mat.Dense, d int, levels []diffusion.Level) (a, b float64, err error) {
 	return SingleGaussianAffine(x, d, levels)
 }
 

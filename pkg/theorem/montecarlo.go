@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/molrg/molrg/pkg/diffusion"
 	"github.com/molrg/molrg/pkg/tensormat"
 
 	"github.com/gomlx/compute"
@@ -23,7 +24,7 @@ import (
 // (conservative: the spread of the terms includes their differences across
 // samples and levels). It is the independent check of SingleGaussianLoss and
 // HardMaxLoss.
-func MonteCarloLoss(be compute.Backend, p dae.Parameterization, pi []float64, x *mat.Dense, bases []*mat.Dense, levels []dae.Level, draws int, seed uint64) (mean, stderr float64, err error) {
+func MonteCarloLoss(be compute.Backend, p dae.Parameterization, pi []float64, x *mat.Dense, bases []*mat.Dense, levels []diffusion.Level, draws int, seed uint64) (mean, stderr float64, err error) {
 	means, errs, err := MonteCarloLosses(be, p, pi, x, [][]*mat.Dense{bases}, levels, draws, seed)
 	if err != nil {
 		return 0, 0, err
@@ -34,7 +35,7 @@ func MonteCarloLoss(be compute.Backend, p dae.Parameterization, pi []float64, x 
 // MonteCarloLosses is MonteCarloLoss for several sets of bases of the same
 // shapes, evaluated with one compiled graph and the same noise draws (common
 // random numbers, so differences between the sets are estimated precisely).
-func MonteCarloLosses(be compute.Backend, p dae.Parameterization, pi []float64, x *mat.Dense, sets [][]*mat.Dense, levels []dae.Level, draws int, seed uint64) (means, stderrs []float64, err error) {
+func MonteCarloLosses(be compute.Backend, p dae.Parameterization, pi []float64, x *mat.Dense, sets [][]*mat.Dense, levels []diffusion.Level, draws int, seed uint64) (means, stderrs []float64, err error) {
 	if len(sets) < 1 {
 		return nil, nil, fmt.Errorf("theorem: no sets of bases, want at least one")
 	}
@@ -51,7 +52,7 @@ func MonteCarloLosses(be compute.Backend, p dae.Parameterization, pi []float64, 
 			}
 		}
 	}
-	if err := checkLevels(levels); err != nil {
+	if err := diffusion.CheckLevels(levels); err != nil {
 		return nil, nil, err
 	}
 	if draws < 1 {

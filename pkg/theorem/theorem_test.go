@@ -9,6 +9,7 @@ import (
 
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/dae"
+	"github.com/molrg/molrg/pkg/diffusion"
 	"github.com/molrg/molrg/pkg/molrg"
 	"github.com/molrg/molrg/pkg/subspace"
 	"gonum.org/v1/gonum/mat"
@@ -27,30 +28,10 @@ func sampleData(t *testing.T, p molrg.Params, counts []int, seed uint64) (*molrg
 	return m, s.X
 }
 
-func TestLevelsFollowTheConfig(t *testing.T) {
-	cfg := dae.DefaultConfig(dae.ParamSingleGaussian, 3)
-	cfg.T, cfg.SigmaMin, cfg.SigmaMax = 4, 0.1, 0.4
-	cfg.Lambda = func(s float64) float64 { return 1 / s }
-	lv := Levels(cfg)
-	for i, want := range []float64{0.1, 0.2, 0.3, 0.4} {
-		if math.Abs(lv[i].Sigma-want) > 1e-15 || lv[i].S != 1 || math.Abs(lv[i].Lambda-1/want) > 1e-12 {
-			t.Errorf("level %d = %+v, want σ = %v, s = 1, λ = 1/σ", i, lv[i], want)
-		}
-	}
-	cfg.T = 1
-	if lv := Levels(cfg); len(lv) != 1 || lv[0].Sigma != 0.1 {
-		t.Errorf("T = 1: levels %+v, want σ = σ_min", lv)
-	}
-	cfg.Levels = []dae.Level{{S: 0.5, Sigma: 2, Lambda: 3}}
-	if lv := Levels(cfg); len(lv) != 1 || lv[0] != cfg.Levels[0] {
-		t.Errorf("explicit levels %+v, want %+v", lv, cfg.Levels)
-	}
-}
-
 // The closed forms agree with a Monte-Carlo estimate through the DAE graphs
 // of pkg/dae (the integrand Algorithm 1 differentiates), for several s_t too.
 func TestClosedFormsMatchMonteCarlo(t *testing.T) {
-	levels := []dae.Level{{S: 1, Sigma: 0.1, Lambda: 1}, {S: 0.7, Sigma: 0.5, Lambda: 2}, {S: 1, Sigma: 1.5, Lambda: 0.5}}
+	levels := []diffusion.Level{{S: 1, Sigma: 0.1, Lambda: 1}, {S: 0.7, Sigma: 0.5, Lambda: 2}, {S: 1, Sigma: 1.5, Lambda: 0.5}}
 	be := backend.Must()
 	rng := rand.New(rand.NewPCG(3, 4))
 
@@ -85,7 +66,7 @@ func TestClosedFormsMatchMonteCarlo(t *testing.T) {
 
 // Theorems 1 and 3: the loss is a − b·objective/N with b > 0, for any bases.
 func TestAffineRelations(t *testing.T) {
-	levels := []dae.Level{{S: 1, Sigma: 0.2, Lambda: 1}, {S: 1, Sigma: 0.6, Lambda: 1}}
+	levels := []diffusion.Level{{S: 1, Sigma: 0.2, Lambda: 1}, {S: 1, Sigma: 0.6, Lambda: 1}}
 	_, x := sampleData(t, molrg.Params{N: 10, Dims: []int{2, 2}, Orthogonal: true}, []int{7, 5}, 21)
 	a, b, err := SingleGaussianAffine(x, 2, levels)
 	if err != nil {
@@ -235,7 +216,7 @@ func TestRecoveryCurve(t *testing.T) {
 
 // Several sets in one call use the same noise as separate calls with the same seed.
 func TestMonteCarloLossesShareTheNoise(t *testing.T) {
-	levels := []dae.Level{{S: 1, Sigma: 0.3, Lambda: 1}}
+	levels := []diffusion.Level{{S: 1, Sigma: 0.3, Lambda: 1}}
 	be := backend.Must()
 	rng := rand.New(rand.NewPCG(8, 9))
 	_, x := sampleData(t, molrg.Params{N: 6, Dims: []int{2}}, []int{5}, 61)

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/gomlx/compute/dtypes"
+	"github.com/molrg/molrg/pkg/diffusion"
 )
 
 // EmbeddingType selects the noise-level embedding of c_noise.
@@ -100,7 +101,7 @@ func DefaultConfig(imageSize, channels int) Config {
 		Downsample:       DownAvgPool,
 		Conv:             ConvIm2col,
 		DType:            dtypes.Float32,
-		SigmaData:        0.5,
+		SigmaData:        diffusion.SigmaData,
 		Seed:             1,
 	}
 }

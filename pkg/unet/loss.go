@@ -1,34 +1,10 @@
 package unet
 
 import (
-	"math"
-	"math/rand/v2"
+	"github.com/molrg/molrg/pkg/diffusion"
 
 	. "github.com/gomlx/gomlx/core/graph"
 )
-
-// EDM's training distribution of noise levels: ln σ ~ N(PMean, PStd²)
-// (docs/mathematics.md#edm-preconditioning-and-loss).
-const (
-	PMean = -1.2
-	PStd  = 1.2
-)
-
-// LossWeight is EDM's λ(σ) = (σ² + σ_d²)/(σ·σ_d)² = 1/c_out(σ)².
-func LossWeight(sigma, sigmaData float64) float64 {
-	return (sigma*sigma + sigmaData*sigmaData) / (sigma * sigmaData * sigma * sigmaData)
-}
-
-// SampleSigma draws σ = exp(pMean + pStd·n), n ~ N(0, 1).
-func SampleSigma(rng *rand.Rand, pMean, pStd float64) float64 {
-	return math.Exp(pMean + pStd*rng.NormFloat64())
-}
-
-// LossWeightGraph is LossWeight for sigma [B].
-func LossWeightGraph(sigma *Node, sigmaData float64) *Node {
-	d2 := sigmaData * sigmaData
-	return Div(AddScalar(Square(sigma), d2), MulScalar(Square(sigma), d2))
-}
 
 // EDMLossGraph is EDM's loss (EDMLoss.__call__) per image:
 //
@@ -50,5 +26,5 @@ func EDMLossGraph(denoise func(xNoisy, sigma *Node) *Node, x0, eps, sigma *Node,
 	for i := range axes {
 		axes[i] = i + 1
 	}
-	return Mul(LossWeightGraph(sigma, sigmaData), ReduceSum(Square(Sub(d, x0)), axes...))
+	return Mul(diffusion.EDMLambdaGraph(sigma, sigmaData), ReduceSum(Square(Sub(d, x0)), axes...))
 }

@@ -10,10 +10,6 @@ import (
 	"github.com/gomlx/gomlx/support/exceptions"
 )
 
-// SigmaData is σ_d of EDM (the data standard deviation assumed by the
-// preconditioning), 0.5.
-const SigmaData = 0.5
-
 // Scalings returns EDM's preconditioning coefficients (Karras et al. 2022,
 // Table 1; docs/mathematics.md#edm-preconditioning-and-loss) for noise level
 // σ > 0 and data scale σ_d:

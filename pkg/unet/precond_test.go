@@ -9,7 +9,11 @@ import (
 	. "github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/diffusion"
 )
+
+// SigmaData is EDM's σ_d, the value of DefaultConfig.
+const SigmaData = diffusion.SigmaData
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
 
@@ -41,7 +45,7 @@ func TestScalingsSpecValues(t *testing.T) {
 			t.Errorf("%s: Scalings = (%g, %g, %g, %g), want (%g, %g, %g, %g)", c.description, cs, co, ci, cn,
 				c.cSkip, c.cOut, c.cIn, c.cNoise)
 		}
-		if l := LossWeight(c.sigma, SigmaData); !near(l, c.lambda, 1e-12) {
+		if l := diffusion.EDMLambda(c.sigma, SigmaData); !near(l, c.lambda, 1e-12) {
 			t.Errorf("%s: λ = %g, want %g", c.description, l, c.lambda)
 		}
 		// EDM identities: λ = 1/c_out², c_skip + (c_out/σ_d)²·... : c_out² = σ_d²(1 − c_skip).
@@ -56,11 +60,11 @@ func TestScalingsGraphMatchesHost(t *testing.T) {
 	sigmas := []float64{0.002, 0.1, 0.5, 1, 3, 80}
 	out := MustExecOnceN(backend.Must(), func(s *Node) []*Node {
 		a, b, c, d := ScalingsGraph(s, SigmaData)
-		return []*Node{a, b, c, d, LossWeightGraph(s, SigmaData)}
+		return []*Node{a, b, c, d, diffusion.EDMLambdaGraph(s, SigmaData)}
 	}, sigmas)
 	for i, s := range sigmas {
 		cs, co, ci, cn := Scalings(s, SigmaData)
-		want := []float64{cs, co, ci, cn, LossWeight(s, SigmaData)}
+		want := []float64{cs, co, ci, cn, diffusion.EDMLambda(s, SigmaData)}
 		for k, w := range want {
 			if got := tensors.MustCopyFlatData[float64](out[k])[i]; !near(got, w, 1e-13) {
 				t.Errorf("σ = %g, coefficient %d: graph %g, host %g", s, k, got, w)
@@ -133,23 +137,5 @@ func TestEDMLossGraph(t *testing.T) {
 		if !near(got[i], want, 1e-12) {
 			t.Errorf("image %d (σ = %g): loss %g, want %g", i, s, got[i], want)
 		}
-	}
-}
-
-// TestSampleSigmaDistribution: ln σ ~ N(−1.2, 1.2²) (Monte Carlo, 4·10⁵ draws).
-func TestSampleSigmaDistribution(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 12))
-	const n = 400000
-	var s1, s2 float64
-	for range n {
-		l := math.Log(SampleSigma(rng, PMean, PStd))
-		s1 += l
-		s2 += l * l
-	}
-	mean := s1 / n
-	std := math.Sqrt(s2/n - mean*mean)
-	// Standard errors: 1.2/√n ≈ 0.0019 for the mean, ≈ 0.0013 for the std.
-	if math.Abs(mean-(-1.2)) > 0.01 || math.Abs(std-1.2) > 0.01 {
-		t.Errorf("ln σ: mean %g, std %g; want −1.2, 1.2", mean, std)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/molrg/molrg/pkg/diffusion"
 	"github.com/molrg/molrg/pkg/tensormat"
 
 	"github.com/molrg/molrg/pkg/backend"
@@ -185,7 +186,7 @@ func (t *Trainer) stepInputs(step, n int) (x0, eps, sigma, rngState *tensors.Ten
 			xs = append(xs, t.data[i*dim:(i+1)*dim]...)
 		}
 		for range b {
-			sig = append(sig, SampleSigma(rng, t.cfg.PMean, t.cfg.PStd))
+			sig = append(sig, diffusion.SampleEDMSigma(rng, t.cfg.PMean, t.cfg.PStd))
 		}
 		for range b * dim {
 			es = append(es, rng.NormFloat64())

@@ -3,6 +3,8 @@ package unet
 import (
 	"fmt"
 	"math"
+
+	"github.com/molrg/molrg/pkg/diffusion"
 )
 
 // TrainConfig holds the hyperparameters of EDM training (EDM
@@ -39,7 +41,7 @@ func DefaultTrainConfig() TrainConfig {
 	return TrainConfig{
 		LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
 		LRRampupKimg: 10, EMAHalfLifeKimg: 500, EMARampupRatio: 0.05,
-		BatchSize: 64, TotalSteps: 2000, PMean: PMean, PStd: PStd, Seed: 1,
+		BatchSize: 64, TotalSteps: 2000, PMean: diffusion.EDMPMean, PStd: diffusion.EDMPStd, Seed: 1,
 		StepsPerExec: 10, LogEvery: 100, CheckpointEvery: 500,
 	}
 }
