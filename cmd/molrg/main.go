@@ -4,10 +4,7 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"os"
 	"sort"
 )
@@ -23,28 +20,6 @@ var commands = map[string]command{}
 // register adds a subcommand; each subcommand's file calls it from init.
 func register(name, summary string, run func(args []string) error) {
 	commands[name] = command{summary, run}
-}
-
-// parseFlags sets fs to print usage and then its flags to stderr, and
-// parses args. help is true when -h or --help was given (the command then
-// does nothing). Positional arguments are an error naming them, followed by
-// hint when there is one.
-func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer, usage, hint string) (help bool, err error) {
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return true, nil
-		}
-		return false, err
-	}
-	if fs.NArg() > 0 {
-		return false, fmt.Errorf("unexpected arguments %q%s", fs.Args(), hint)
-	}
-	return false, nil
 }
 
 func usage() {

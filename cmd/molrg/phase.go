@@ -1,20 +1,15 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/molrg/molrg/pkg/dae"
 	"github.com/molrg/molrg/pkg/phase"
+	"github.com/molrg/molrg/pkg/results"
 )
 
 func init() {
@@ -24,11 +19,11 @@ func init() {
 
 const phaseUsage = `usage: molrg phase [flags]
 
-Sweeps the grid of Figures 4 and 8: for every K, subspace dimension d,
+Sweeps the grid of Figures 4 and 8: for every n, K, subspace dimension d,
 samples per component N_k and instance, draws a MoLRG in ℝⁿ with K orthogonal
 d-dimensional subspaces and N_k samples per component, recovers the
 subspaces with each method and records the error
-max_k ‖U_{π(k)}U_{π(k)}ᵀ − U⋆_kU⋆_kᵀ‖_F after the best permutation π
+max_k ‖U_{ϖ(k)}U_{ϖ(k)}ᵀ − U⋆_kU⋆_kᵀ‖_F after the best permutation ϖ
 (success: error ≤ τ). Methods:
   sgd      Algorithm 1 on the loss (6): DAE (11) for K = 1, (9) for K ≥ 2
   classic  PCA (12) for K = 1, K-subspaces (18) with spectral init for K ≥ 2
@@ -36,107 +31,75 @@ max_k ‖U_{π(k)}U_{π(k)}ᵀ − U⋆_kU⋆_kᵀ‖_F after the best permutati
 Algorithm 1 starts from a random basis for K = 1 and, as in the paper
 (Appendix E.1), from eq. (48), U_k = P_O(U⋆_k + 0.5·G_k), for K ≥ 2 (-init).
 
-Rows go to OUT/phase.csv as they finish (K,n,d,Nk,instance,method,noise,
-error,success,seconds). The sweep can be interrupted (Ctrl-C, or killed) and
-resumed by running the same command again: rows already written are kept.
-Then it draws the success-rate heat maps (rows: K, columns: method; the
-dashed line is N_k = d) to OUT/phase.png and OUT/phase.svg (phase_noise<δ>.*
-for δ > 0) and prints the success rate at N_k = d−1, d, d+1.
+Rows go to OUT/phase.csv as they finish (n,K,d,Nk,instance,method,noise,
+error,success,seconds); OUT/phase.json records the settings and the backend.
+The sweep can be interrupted (Ctrl-C, or killed) and resumed by running the
+same command again; other settings into the same folder are refused.
+Then it draws the success-rate heat maps (rows: n and K, columns: method; the
+dashed line is N_k = d) to OUT/phase.png and .svg (phase_noise<δ>.* for
+δ > 0) and prints the success rate at N_k = d−1, d, d+1.
 
-The defaults reproduce the full figures. A quick look:
+The defaults reproduce the full figures (34 560 runs). A quick look:
   molrg phase -d 1-4 -nk 1-8 -instances 5 -k 1,2
+The boundary does not move with the ambient dimension (the number of samples
+grows with d, not n):
+  molrg phase -n 48,192,768 -k 2 -d 4 -nk 1-8 -out results/phase_n
+On many machines, one shard each (a Slurm array, a Kubernetes Indexed Job):
+  molrg phase -shard $I/8 -out results/phase_shard$I    (I = 0 … 7)
+  molrg merge -out results/phase results/phase_shard*/phase.csv
 
 Flags:
 `
 
-// phaseInts reads "1-12", "1,2,5" or a mix such as "1-4,8".
-func phaseInts(name, s string) ([]int, error) {
-	var out []int
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		lo, hi, isRange := strings.Cut(part, "-")
-		a, err := strconv.Atoi(strings.TrimSpace(lo))
-		if err != nil {
-			return nil, fmt.Errorf("-%s %q: %q is not an integer or a range lo-hi", name, s, part)
-		}
-		b := a
-		if isRange {
-			if b, err = strconv.Atoi(strings.TrimSpace(hi)); err != nil || b < a {
-				return nil, fmt.Errorf("-%s %q: %q is not a range lo-hi with lo ≤ hi", name, s, part)
-			}
-		}
-		out = append(out, phase.Range(a, b)...)
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("-%s is empty, want values such as 1-12 or 1,2,3", name)
-	}
-	return out, nil
-}
-
 // runPhase is molrg phase.
 func runPhase(args []string, stdout, stderr io.Writer) error {
-	def := phase.DefaultGrid()
-	fs := flag.NewFlagSet("phase", flag.ContinueOnError)
-	n := fs.Int("n", def.N, "ambient dimension n")
-	ds := fs.String("d", "1-12", "subspace dimensions d: a range lo-hi and/or a comma list (K·d ≤ n)")
-	nks := fs.String("nk", "1-24", "samples per component N_k: a range lo-hi and/or a comma list")
-	ks := fs.String("k", "1,2,3", "numbers of components K")
-	instances := fs.Int("instances", def.Instances, "instances per (K, d, N_k)")
-	methods := fs.String("methods", "sgd,classic", "methods: sgd (Algorithm 1) and/or classic (PCA / K-subspaces)")
-	noise := fs.Float64("noise", 0, "noise level δ ≥ 0 of the samples (eqs. 10, 15)")
-	seed := fs.Uint64("seed", def.Seed, "run seed; every run's draws derive from (seed, K, d, N_k, instance)")
-	tau := fs.Float64("tau", 0.5, "success threshold τ on the error")
-	steps := fs.Int("steps", 0, "Algorithm 1 SGD steps (0: the dae default, 2000)")
-	initName := fs.String("init", "paper", "Algorithm 1 initialization: paper (random for K = 1, eq. 48 near U⋆ for K ≥ 2), random, or near (eq. 48)")
-	workers := fs.Int("workers", 0, "goroutines for the classical runs (0: one per CPU)")
-	out := fs.String("out", filepath.Join("results", "phase"), "output folder")
-	plotOnly := fs.Bool("plot-only", false, "draw the figures from OUT/phase.csv without running anything")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	if help, err := parseFlags(fs, args, stderr, phaseUsage, ""); help || err != nil {
+	g := phase.DefaultGrid()
+	opts := phase.DefaultOptions()
+	f := newFlags("phase", phaseUsage)
+	f.ints(&g.Ns, "n", "Ns", "ambient dimensions n")
+	f.ints(&g.Ds, "d", "Ds", "subspace dimensions d (K·d ≤ n)")
+	f.ints(&g.Nks, "nk", "Nks", "samples per component N_k")
+	f.ints(&g.Ks, "k", "Ks", "numbers of components K")
+	f.intVar(&g.Instances, "instances", "Instances", "instances per (n, K, d, N_k)")
+	methods := f.String("methods", "sgd,classic", "methods: sgd (Algorithm 1) and/or classic (PCA / K-subspaces)")
+	f.floatVar(&g.Noise, "noise", "Noise", "noise level δ ≥ 0 of the samples (eqs. 10, 15)")
+	f.uint64Var(&g.Seed, "seed", "Seed", "run seed; every run's draws derive from (seed, n, K, d, N_k, instance)")
+	f.floatVar(&opts.Tau, "tau", "Tau", "success threshold τ > 0 on the error")
+	steps := f.Int("steps", 0, "Algorithm 1 SGD steps (0: the dae default)")
+	initName := f.String("init", "paper", "Algorithm 1 initialization: paper (random for K = 1, eq. 48 near U⋆ for K ≥ 2), random, or near (eq. 48)")
+	f.intVar(&opts.Workers, "workers", "Workers", "goroutines for the classical runs (0: one per CPU)")
+	shard := f.String("shard", "", "run only shard i/n of the grid (e.g. 0/8), into its own -out; molrg merge joins the shards")
+	out := f.String("out", filepath.Join("results", "phase"), "output folder")
+	plotOnly := f.Bool("plot-only", false, "draw the figures from OUT/phase.csv without running anything")
+	quiet := f.Bool("quiet", false, "no progress bar")
+	if help, err := f.parse(args, stderr); help || err != nil {
 		return err
 	}
-	g := phase.Grid{N: *n, Instances: *instances, Noise: *noise, Seed: *seed}
+	if err := outDir(*out); err != nil {
+		return err
+	}
 	var err error
-	if g.Ds, err = phaseInts("d", *ds); err != nil {
-		return err
+	if g.Methods, err = phase.ParseMethods(*methods); err != nil {
+		return fmt.Errorf("-methods: %w", err)
 	}
-	if g.Nks, err = phaseInts("nk", *nks); err != nil {
-		return err
-	}
-	if g.Ks, err = phaseInts("k", *ks); err != nil {
-		return err
-	}
-	for _, m := range strings.Split(*methods, ",") {
-		mm, err := phase.ParseMethod(strings.TrimSpace(m))
-		if err != nil {
-			return fmt.Errorf("-methods: %w", err)
-		}
-		g.Methods = append(g.Methods, mm)
-	}
-	if err := g.Validate(); err != nil {
-		return err
+	if opts.Shard, err = results.ParseShard(*shard); err != nil {
+		return fmt.Errorf("-shard: %w", err)
 	}
 	if *steps < 0 {
 		return fmt.Errorf("-steps = %d, want ≥ 1 (or 0 for the default)", *steps)
 	}
-	if *initName != "paper" && *initName != "random" && *initName != "near" {
-		return fmt.Errorf("-init = %q, want paper, random or near", *initName)
+	init, err := parseInit(*initName)
+	if err != nil {
+		return err
 	}
-	opts := phase.Options{Tau: *tau, Workers: *workers}
-	if *steps > 0 || *initName != "paper" {
+	if *steps > 0 || init != nil {
 		opts.Train = func(p dae.Parameterization, dims ...int) dae.Config {
 			c := phase.DefaultTrain(p, dims...)
 			if *steps > 0 {
 				c.Steps = *steps
 			}
-			switch *initName {
-			case "random":
-				c.Init = dae.InitRandom
-			case "near":
-				c.Init = dae.InitNearTruth
+			if init != nil {
+				c.Init = *init
 			}
 			return c
 		}
@@ -145,27 +108,22 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 
 	var rows []phase.Row
 	if *plotOnly {
-		all, err := phase.ReadCSV(csvPath)
-		if err != nil {
+		if rows, err = phase.Read(csvPath); err != nil {
 			return err
 		}
-		rows = all
 	} else {
-		if !*quiet {
-			opts.Progress = phase.Bar(stderr, 0)
+		if err := f.explain(g.Validate()); err != nil {
+			return err
 		}
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		opts.Progress = reporter(stderr, *quiet)
+		ctx, stop := interruptible()
 		defer stop()
-		fmt.Fprintf(stdout, "phase: %d runs (K %v, d %v, N_k %v, %d instances, %v, δ = %g, n = %d) into %s\n",
-			g.Size(), *ks, *ds, *nks, g.Instances, g.Methods, g.Noise, g.N, csvPath)
+		fmt.Fprintf(stdout, "phase: %d runs (n %v, K %v, d %v, N_k %v, %d instances, %v, δ = %g%s) into %s\n",
+			g.Size(), formatInts(g.Ns), formatInts(g.Ks), formatInts(g.Ds), formatInts(g.Nks), g.Instances, g.Methods, g.Noise, shardNote(opts.Shard), csvPath)
 		start := time.Now()
 		rows, err = phase.Run(ctx, g, csvPath, opts)
-		if errors.Is(err, context.Canceled) {
-			fmt.Fprintln(stderr)
-			return fmt.Errorf("interrupted after %s; the rows written so far are kept in %s: run the same command again to resume", time.Since(start).Round(time.Second), csvPath)
-		}
 		if err != nil {
-			return err
+			return interrupted(f.explain(err), *out)
 		}
 		fmt.Fprintf(stdout, "phase: sweep finished in %s\n", time.Since(start).Round(100*time.Millisecond))
 	}
@@ -181,13 +139,31 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 	if g.Noise != 0 {
 		base = fmt.Sprintf("phase_noise%g", g.Noise)
 	}
-	for _, ext := range []string{".png", ".svg"} {
-		p := filepath.Join(*out, base+ext)
-		if err := fig.Save(p); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "phase: wrote %s\n", p)
+	if err := saveFigure(stdout, fig, filepath.Join(*out, base)); err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "success rate at the boundary (pooled over d; runs in brackets):\n")
 	return phase.WriteBoundary(stdout, tables)
+}
+
+// parseInit reads -init: nil for the paper's choice.
+func parseInit(s string) (*dae.Init, error) {
+	switch s {
+	case "paper":
+		return nil, nil
+	case "random":
+		i := dae.InitRandom
+		return &i, nil
+	case "near":
+		i := dae.InitNearTruth
+		return &i, nil
+	}
+	return nil, fmt.Errorf("-init = %q, want paper, random or near", s)
+}
+
+func shardNote(s results.Shard) string {
+	if s.N == 0 {
+		return ""
+	}
+	return ", shard " + s.String()
 }

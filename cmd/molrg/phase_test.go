@@ -22,7 +22,7 @@ func TestPhaseCommand(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 		}
 	}
-	rows, err := phase.ReadCSV(filepath.Join(out, "phase.csv"))
+	rows, err := phase.Read(filepath.Join(out, "phase.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,28 +44,48 @@ func TestPhaseCommand(t *testing.T) {
 	if !bytes.Equal(before, after) {
 		t.Fatal("a second run changed the results file")
 	}
+	// Other settings into the same folder are refused, naming the setting.
+	if err := runPhase(append(args, "-seed", "9"), &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "seed") {
+		t.Errorf("another seed into the same folder: %v", err)
+	}
 	// Drawing only.
 	stdout.Reset()
-	if err := runPhase([]string{"-plot-only", "-out", out}, &stdout, &stderr); err != nil {
+	if err := runPhase([]string{"-plot-only", "-n", "12", "-out", out}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
 }
 
+// TestPhaseCommandErrors: bad flags are errors naming the flag, before
+// anything is written.
 func TestPhaseCommandErrors(t *testing.T) {
-	cases := [][]string{
-		{"-d", "0-3"},
-		{"-d", "12-1"},
-		{"-nk", "x"},
-		{"-k", "5", "-d", "12"},
-		{"-methods", "adam"},
-		{"-instances", "0"},
-		{"-init", "zero"},
-		{"-noise", "-1"},
-	}
-	for _, args := range cases {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-d", "0-3"}, "-d = 0"},
+		{[]string{"-d", "12-1"}, "lo ≤ hi"},
+		{[]string{"-nk", "x"}, "-nk"},
+		{[]string{"-nk", "1-2000000000"}, "more than"},
+		{[]string{"-nk", "1,1000000"}, "-nk = 1000000"},
+		{[]string{"-instances", "2000000000"}, "-instances = 2000000000"},
+		{[]string{"-k", "5", "-d", "12"}, "-d = 12"},
+		{[]string{"-methods", "adam"}, "adam"},
+		{[]string{"-instances", "0"}, "-instances = 0"},
+		{[]string{"-init", "zero"}, "-init"},
+		{[]string{"-noise", "-1"}, "-noise = -1"},
+		{[]string{"-tau", "0"}, "-tau = 0"},
+		{[]string{"-shard", "3/3"}, "-shard"},
+		{[]string{"-out", ""}, "-out"},
+	} {
+		dir := t.TempDir()
 		var stdout, stderr bytes.Buffer
-		if err := runPhase(append(args, "-out", t.TempDir()), &stdout, &stderr); err == nil {
-			t.Errorf("molrg phase %v succeeded, want an error", args)
+		args := append([]string{"-out", dir}, c.args...)
+		err := runPhase(args, &stdout, &stderr)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("molrg phase %v: %v, want an error containing %q", c.args, err, c.want)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			t.Errorf("molrg phase %v wrote %d files before failing", c.args, len(entries))
 		}
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -69,10 +68,10 @@ type posteriorAnswer struct {
 // runPosterior is molrg posterior: flags in args, the problem from stdin (or
 // -in), the answer to stdout, usage to stderr.
 func runPosterior(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("posterior", flag.ContinueOnError)
+	fs := newFlags("posterior", posteriorFormat)
 	in := fs.String("in", "-", "problem file (JSON), - for standard input")
 	indent := fs.Bool("indent", false, "indent the JSON output")
-	if help, err := parseFlags(fs, args, stderr, posteriorFormat, ": the problem is read from standard input or -in"); help || err != nil {
+	if help, err := fs.parse(args, stderr); help || err != nil {
 		return err
 	}
 	r := stdin

@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 
-	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/experiment"
-	"github.com/molrg/molrg/pkg/unet"
+	"github.com/molrg/molrg/pkg/experiment/rank"
 )
 
 func init() {
@@ -22,7 +17,7 @@ func init() {
 
 const rankUsage = `usage: molrg rank [flags]
 
-Figures 3(b) and 7: the numerical rank (eq. 46, 99%% of the Frobenius norm) of
+Figures 3(b) and 7: the numerical rank (eq. 46, 99% of the Frobenius norm) of
 the denoiser's Jacobian ∂D(x_t;σ_t)/∂x_t along its own 18-step Heun trajectory,
 divided by n = 48, against SNR = 1/σ_t, mean over -noises initial noises, for
   (a) the true posterior mean of the MoLRG (eq. 8; K = 2 orthogonal subspaces of
@@ -35,103 +30,94 @@ divided by n = 48, against SNR = 1/σ_t, mean over -noises initial noises, for
 and (Fig. 7) the same curve for the U-Net checkpoints along training, with the
 gradient norm against steps.
 
-Writes <out>/rank.csv, <out>/fig3b.{png,svg} and <out>/fig7.{png,svg}.
+Writes OUT/rank.csv (OUT/rank.json records the settings and the backend),
+OUT/fig3b.{png,svg} and OUT/fig7.{png,svg}. Interrupted, the same command
+resumes: finished curves are kept and U-Net training continues from its
+checkpoints.
 
 The paper's setting (54 M-parameter U-Net, batch 512, 6 Mimg):
-  molrg rank -authors
+  molrg rank -authors -out results/rank_authors
 Flags:
 `
 
 func runRank(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("rank", flag.ContinueOnError)
-	c := experiment.DefaultRank()
-	authors := fs.Bool("authors", false, "the paper's U-Net: AuthorsConfig, AuthorsTrainConfig (batch 512, 6 Mimg), N_k = 1000")
-	d := fs.Int("d", c.D, "subspace dimension of both components (K·d ≤ 48)")
-	noises := fs.Int("noises", c.Noises, "initial noises averaged over")
-	frac := fs.Float64("frac", c.Frac, "fraction of the Frobenius norm in eq. (46)")
-	seed := fs.Uint64("seed", c.Seed, "seed")
-	nk := fs.Int("nk", 0, "U-Net / Algorithm 1 training samples per component (default 200; authors 1000)")
-	steps := fs.Int("steps", 0, "U-Net training steps (default 2000)")
-	batch := fs.Int("batch", 0, "U-Net batch size (default 64)")
-	every := fs.Int("snapshot-every", 0, "steps between kept U-Net checkpoints (default steps/4)")
-	snaps := fs.Int("snapshots", c.Snapshots, "U-Net snapshots for Figure 7 (0: none)")
-	ckpt := fs.String("ckpt", "", "U-Net checkpoint directory (default <out>/ckpt)")
-	noUNet := fs.Bool("no-unet", false, "skip the U-Net (curves (a) and (b) only)")
-	noDAE := fs.Bool("no-alg1", false, "skip training the soft-max DAE by Algorithm 1")
-	out := fs.String("out", "results/rank", "results directory")
-	if help, err := parseFlags(fs, args, stderr, rankUsage, ""); help || err != nil {
+	c := rank.DefaultConfig()
+	if hasFlag(args, "authors") {
+		c = rank.AuthorsConfig()
+	}
+	f := newFlags("rank", rankUsage)
+	f.Bool("authors", false, "the paper's U-Net: AuthorsConfig, AuthorsTrainConfig (batch 512, 6 Mimg), N_k = 1000 (sets the defaults of the other flags)")
+	f.intVar(&c.D, "d", "D", "subspace dimension of both components (K·d ≤ 48)")
+	f.intVar(&c.Noises, "noises", "Noises", "initial noises averaged over")
+	f.floatVar(&c.Frac, "frac", "Frac", "fraction of the Frobenius norm in eq. (46)")
+	f.uint64Var(&c.Seed, "seed", "Seed", "seed")
+	f.intVar(&c.Nk, "nk", "Nk", "U-Net / Algorithm 1 training samples per component")
+	f.intVar(&c.Train.TotalSteps, "steps", "Train.TotalSteps", "U-Net training steps")
+	f.intVar(&c.Train.BatchSize, "batch", "Train.BatchSize", "U-Net batch size")
+	every := f.Int("snapshot-every", 0, "steps between kept U-Net checkpoints (0: steps/4)")
+	f.intVar(&c.Snapshots, "snapshots", "Snapshots", "U-Net snapshots for Figure 7 (0: none)")
+	ckpt := f.String("ckpt", "", "U-Net checkpoint folder (default OUT/ckpt)")
+	noUNet := f.Bool("no-unet", false, "skip the U-Net (curves (a) and (b) only)")
+	noDAE := f.Bool("no-alg1", false, "skip training the soft-max DAE by Algorithm 1")
+	out := f.String("out", filepath.Join("results", "rank"), "results folder")
+	plotOnly := f.Bool("plot-only", false, "draw the figures from OUT/rank.csv without running anything")
+	quiet := f.Bool("quiet", false, "no progress bar")
+	if help, err := f.parse(args, stderr); help || err != nil {
 		return err
 	}
-	if *authors {
-		c.Net = unet.AuthorsConfig(experiment.ImageSize, experiment.Channels)
-		c.Train = unet.AuthorsTrainConfig()
-		c.Train.KeepCheckpoints = 0
-		c.Nk = 1000
+	if err := outDir(*out); err != nil {
+		return err
 	}
-	c.D, c.Noises, c.Frac, c.Seed, c.Snapshots = *d, *noises, *frac, *seed, *snaps
-	if *nk != 0 {
-		c.Nk = *nk
-	}
-	if *steps != 0 {
-		c.Train.TotalSteps = *steps
-	}
-	if *batch != 0 {
-		c.Train.BatchSize = *batch
+	if *every < 0 {
+		return fmt.Errorf("-snapshot-every = %d, want ≥ 0 (0: steps/4)", *every)
 	}
 	c.Train.CheckpointEvery = max(1, c.Train.TotalSteps/4)
-	if *every != 0 {
+	if *every > 0 {
 		c.Train.CheckpointEvery = *every
 	}
 	c.Train.LogEvery = max(1, min(c.Train.LogEvery, c.Train.TotalSteps/20))
-	c.CheckpointDir = filepath.Join(*out, "ckpt")
-	if *ckpt != "" {
-		c.CheckpointDir = *ckpt
-	}
+	c.CheckpointDir, c.Dir = *ckpt, *out
 	c.UNet, c.TrainDAE = !*noUNet, !*noDAE
-	if *noises < 1 {
-		return fmt.Errorf("-noises = %d, want ≥ 1", *noises)
-	}
-	if err := c.Net.Validate(); err != nil {
-		return err
-	}
-	if err := c.Train.Validate(); err != nil {
-		return err
-	}
-	c.Log = stdout
-	c.Backend = backend.Must()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, err := experiment.RunRank(ctx, c)
-	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return fmt.Errorf("interrupted (U-Net checkpoint written; rerun to resume): %w", err)
+	var res *rank.Result
+	var err error
+	if *plotOnly {
+		if res, err = rank.Read(c.Dir); err != nil {
+			return err
 		}
-		return err
+	} else {
+		if err := f.explain(c.Validate()); err != nil {
+			return err
+		}
+		c.Progress = reporter(stderr, *quiet)
+		ctx, stop := interruptible()
+		defer stop()
+		if res, err = rank.Run(ctx, c); err != nil {
+			return interrupted(f.explain(err), c.Dir)
+		}
+		fmt.Fprintln(stdout, "wrote", rank.TablePath(c.Dir))
 	}
-	csvPath := filepath.Join(*out, "rank.csv")
-	if err := experiment.WriteRankCSV(csvPath, res); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "wrote", csvPath)
-	fig, err := experiment.Fig3bPlot(res)
+	fig, err := rank.Figure3b(res)
 	if err != nil {
 		return err
 	}
-	if err := saveBoth(stdout, fig, filepath.Join(*out, "fig3b")); err != nil {
+	if err := saveFigure(stdout, fig, filepath.Join(c.Dir, "fig3b")); err != nil {
 		return err
 	}
 	if len(res.Snapshots) > 0 || len(res.History) > 0 {
-		fig, err := experiment.Fig7Plot(res)
+		fig, err := rank.Figure7(res)
 		if err != nil {
 			return err
 		}
-		if err := saveBoth(stdout, fig, filepath.Join(*out, "fig7")); err != nil {
+		if err := saveFigure(stdout, fig, filepath.Join(c.Dir, "fig7")); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(stdout, "rank/n at SNR = 1/σ (Σd_k/n = %.4g, d/n = %.4g):\n", float64(2*c.D)/48, float64(c.D)/48)
 	fmt.Fprintf(stdout, "  %-45s %8s %8s %8s\n", "denoiser", "low", "mid", "high")
-	all := append(append([]experiment.RankCurve{}, res.Curves...), res.Snapshots...)
+	all := append([]experiment.RankCurve{}, res.Curves...)
+	for _, s := range res.Snapshots {
+		all = append(all, s.RankCurve)
+	}
 	for _, cv := range all {
 		if len(cv.SNR) == 0 {
 			continue
@@ -140,17 +126,5 @@ func runRank(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  %-45s %8.4f %8.4f %8.4f\n", cv.Name, cv.RatioAt(lo), cv.RatioAt(1), cv.RatioAt(hi))
 	}
 	fmt.Fprintf(stdout, "  (low SNR = %.3g, mid = 1, high = %.3g)\n", 1/80.0, 1/0.002)
-	return nil
-}
-
-type saver interface{ Save(string) error }
-
-func saveBoth(w io.Writer, f saver, base string) error {
-	for _, ext := range []string{".png", ".svg"} {
-		if err := f.Save(base + ext); err != nil {
-			return err
-		}
-		fmt.Fprintln(w, "wrote", base+ext)
-	}
 	return nil
 }

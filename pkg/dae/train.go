@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/molrg"
+	"github.com/molrg/molrg/pkg/progress"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -49,10 +50,10 @@ func Train(cfg Config, instances []Instance) (*Result, error) {
 // initializations (all in the same graph) and the run with the largest
 // clustering objective (18), Σ_i max_k ‖U_kᵀx_i‖², is returned.
 //
-// progress, when not nil, is called after every graph execution with the
-// number of steps done. Cancelling ctx stops training between executions and
+// report, when not nil, is told the number of steps done after every graph
+// execution. Cancelling ctx stops training between executions and
 // returns ctx.Err().
-func TrainContext(ctx context.Context, cfg Config, instances []Instance, progress func(done, total int)) (*Result, error) {
+func TrainContext(ctx context.Context, cfg Config, instances []Instance, report progress.Func) (*Result, error) {
 	n, err := validateInstances(&cfg, instances)
 	if err != nil {
 		return nil, err
@@ -133,6 +134,8 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 
 	numK := len(cfg.Dims)
 	stepLoss := make([][]float32, 0, cfg.Steps) // [step][run]
+	counter := progress.NewCounter(report, float64(cfg.Steps), "steps", 0)
+	defer counter.Finish(false)
 	for done := 0; done < cfg.Steps; {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -171,9 +174,7 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 			stepLoss = append(stepLoss, losses[j*numRuns:(j+1)*numRuns])
 		}
 		done += s
-		if progress != nil {
-			progress(done, cfg.Steps)
-		}
+		counter.Add(float64(s), "")
 	}
 	return collect(&cfg, instances, bases, stepLoss, n)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/molrg/molrg/pkg/diffusion"
 	"github.com/molrg/molrg/pkg/molrg"
+	"github.com/molrg/molrg/pkg/progress"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -354,11 +355,11 @@ func TestUnequalDimsAndProgress(t *testing.T) {
 	cfg.Pi = []float64{0.25, 0.75}
 	cfg.Steps, cfg.LogEvery = 30, 10
 	var calls []int
-	res, err := TrainContext(context.Background(), cfg, []Instance{{X: s.X}}, func(done, total int) {
-		if total != cfg.Steps {
-			t.Errorf("progress total %d, want %d", total, cfg.Steps)
+	res, err := TrainContext(context.Background(), cfg, []Instance{{X: s.X}}, func(u progress.Update) {
+		if u.Total != float64(cfg.Steps) {
+			t.Errorf("progress total %v, want %d", u.Total, cfg.Steps)
 		}
-		calls = append(calls, done)
+		calls = append(calls, int(u.Done))
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,20 +1,24 @@
-// Package experiment runs the paper's U-Net experiments end to end, shared by
-// the `molrg unet-molrg` and `molrg rank` commands and by notebooks 05 and 06:
+// Package experiment holds what the paper's U-Net experiments share — the
+// MoLRG shown as 4×4×3 images, denoisers as the sampler and the Jacobian
+// see them, the rank of a denoiser's Jacobian along its own Heun
+// trajectory, training a U-Net on a data set, curve crossings — and, one
+// subpackage per figure, the experiments themselves:
 //
-//   - Figure 5(a) (fig5a.go): for several subspace dimensions d and training
-//     set sizes N_k, draw a MoLRG with K = 2 orthogonal d-dimensional subspaces
-//     in ℝ⁴⁸ (4×4×3 images), train a U-Net with the EDM loss on K·N_k of its
-//     samples, generate M images with the 18-step Heun sampler and score them
-//     with the generalization score of eq. (21) against fresh samples. Plotted
-//     against N_k/d the curves of the different d collapse onto one.
-//   - Figures 3(b) and 7 (rank.go): the numerical rank (eq. 46) of the
-//     Jacobian ∂D(x_t;σ_t)/∂x_t of a denoiser along its own 18-step Heun
-//     trajectory, as rank/n against SNR = 1/σ_t, averaged over 15 initial
-//     noises, for the true posterior mean (eq. 8), the soft-max DAE (eq. 9)
-//     and trained U-Nets (Figure 7: snapshots along training, with the
-//     gradient norm of the training history).
+//   - fig5a: Figure 5(a), the GL score of U-Nets trained on MoLRG data
+//     against N_k/d;
+//   - rank: Figures 3(b) and 7, the numerical rank of denoisers' Jacobians
+//     along the sampling trajectory.
 //
-// Results are written as CSV so that long runs can be interrupted and resumed:
-// RunFig5a skips the (d, N_k) rows already in its CSV and every training run
-// keeps checkpoints in its own directory.
+// (Figures 4 and 8, the phase transition, are package phase.)
+//
+// Every experiment has the same shape: a Config with defaults
+// (DefaultConfig, and the paper's size where it differs) and Validate, whose
+// errors name the setting (pkg/param); a Run that streams its rows into one
+// resumable results table (pkg/results: locked, settings and backend
+// recorded and checked, fsync per row, torn last line redone) in Config.Dir,
+// keeps U-Net checkpoints there, reports to Config.Progress (pkg/progress)
+// and takes a Config.Shard; a Read of the table; and a Figure drawn from the
+// rows. The command `molrg` parses flags into the Config and calls Run;
+// notebooks call the same Run with small configs, or read the tables the
+// command wrote.
 package experiment

@@ -19,19 +19,23 @@
 //
 // # Results
 //
-// Results stream to a CSV file with one row per run,
+// Results stream to a results table (pkg/results) with one row per run,
 //
-//	K,n,d,Nk,instance,method,noise,error,success,seconds
+//	n,K,d,Nk,instance,method,noise,error,success,seconds
 //
-// appended in batches, each batch with a single write followed by fsync.
-// Run resumes a sweep: rows already in the file are skipped, and a torn last
-// line (a sweep killed in the middle of a write) is cut away and redone. Every
-// run's random draws are derived from (seed, K, d, N_k, instance) alone
-// (RunSeed), so a row is reproducible by itself, in any order, and a resumed
-// sweep writes the same rows as an uninterrupted one. The file is locked
-// (flock) while a sweep appends to it, and a sidecar JSON file (MetaPath)
-// records the seed, τ and Algorithm 1's hyperparameters, so that a resume
-// with other settings is refused instead of mixing incomparable rows.
+// appended a batch at a time. Run resumes a sweep: rows already in the table
+// are skipped, and a torn last line (a sweep killed in the middle of a
+// write) is redone. Every run's random draws are derived from (seed, n, K, d,
+// N_k, instance) alone (RunSeed), so a row is reproducible by itself, in any
+// order, and a resumed sweep writes the same rows as an uninterrupted one.
+// The table is locked while a sweep appends to it, and the seed, τ,
+// Algorithm 1's hyperparameters and the backend are recorded beside it, so
+// that a resume with other settings is refused instead of mixing
+// incomparable rows. Options.Shard runs part i of n of the grid (for a Slurm
+// array or a Kubernetes Indexed Job); Merge joins the shards' tables.
+//
+// Tabulate turns rows into heat maps (Figure) and recovery curves against
+// N_k (Table.Curve, Theorems 2 and 4 for one d).
 //
 // # Speed
 //

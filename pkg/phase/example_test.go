@@ -11,10 +11,10 @@ import (
 // A small noise-free sweep of the classical methods: PCA recovers the
 // subspace exactly from N_k ≥ d samples and never from fewer (Theorem 2).
 func Example() {
-	g := phase.Grid{N: 12, Ks: []int{1}, Ds: []int{2, 3}, Nks: phase.Range(1, 4), Instances: 4,
+	g := phase.Grid{Ns: []int{12}, Ks: []int{1}, Ds: []int{2, 3}, Nks: phase.Range(1, 4), Instances: 4,
 		Methods: []phase.Method{phase.Classic}, Seed: 1}
 	var rows []phase.Row
-	err := phase.Sweep(context.Background(), g, phase.Options{}, nil, func(b []phase.Row) error {
+	err := phase.Sweep(context.Background(), g, phase.DefaultOptions(), nil, func(b []phase.Row) error {
 		rows = append(rows, b...)
 		return nil
 	})
@@ -36,6 +36,6 @@ func Example() {
 	// N_k = 2:  d = 2: 4/4  d = 3: 0/4
 	// N_k = 3:  d = 2: 4/4  d = 3: 4/4
 	// N_k = 4:  d = 2: 4/4  d = 3: 4/4
-	// noise  K   method   Nk = d-1       Nk = d         Nk = d+1
-	// 0      1   classic    0.0% (8)     100.0% (8)     100.0% (8)
+	// noise  n     K   method   Nk = d-1       Nk = d         Nk = d+1
+	// 0      12    1   classic    0.0% (8)     100.0% (8)     100.0% (8)
 }

@@ -1,6 +1,7 @@
 package phase
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
@@ -43,7 +44,7 @@ func HeatMap(t *Table) (*gplot.Plot, error) {
 	for i, nk := range t.Nks {
 		y[i] = float64(nk)
 	}
-	title := fmt.Sprintf("K = %d · %s", t.K, MethodTitle(t.Method, t.K))
+	title := fmt.Sprintf("K = %d · n = %d · %s", t.K, t.N, MethodTitle(t.Method, t.K))
 	if t.Noise != 0 {
 		title += fmt.Sprintf(" · δ = %g", t.Noise)
 	}
@@ -99,29 +100,29 @@ func (intTicks) Ticks(lo, hi float64) []gplot.Tick {
 }
 
 // Figure lays out the heat maps of the tables like Figures 4 and 8: one row
-// per K, one column per method (in the order of Methods), and a colour bar
-// at the end of every row. Missing panels are left blank.
+// per (n, K), one column per method (in the order of Methods), and a colour
+// bar beside the first row. Missing panels are left blank.
 func Figure(tables []*Table) (*plot.Figure, error) {
 	if len(tables) == 0 {
 		return nil, fmt.Errorf("phase: no results to draw")
 	}
-	var ks []int
+	var ks [][2]int // (n, K) of every row
 	var methods []Method
 	for _, t := range tables {
-		if !slices.Contains(ks, t.K) {
-			ks = append(ks, t.K)
+		if !slices.Contains(ks, [2]int{t.N, t.K}) {
+			ks = append(ks, [2]int{t.N, t.K})
 		}
 		if !slices.Contains(methods, t.Method) {
 			methods = append(methods, t.Method)
 		}
 	}
-	slices.Sort(ks)
+	slices.SortFunc(ks, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
 	slices.SortFunc(methods, func(a, b Method) int { return slices.Index(Methods, a) - slices.Index(Methods, b) })
 	rows := make([][]*gplot.Plot, len(ks))
 	for i, k := range ks {
 		rows[i] = make([]*gplot.Plot, len(methods)+1)
 		for _, t := range tables {
-			if t.K != k {
+			if [2]int{t.N, t.K} != k {
 				continue
 			}
 			p, err := HeatMap(t)

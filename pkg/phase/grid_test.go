@@ -20,7 +20,7 @@ func TestDefaultGrid(t *testing.T) {
 }
 
 func TestValidateNamesParameter(t *testing.T) {
-	base := Grid{N: 12, Ks: []int{1, 2}, Ds: []int{1, 2}, Nks: []int{1, 2}, Instances: 2, Methods: []Method{SGD, Classic}}
+	base := Grid{Ns: []int{12}, Ks: []int{1, 2}, Ds: []int{1, 2}, Nks: []int{1, 2}, Instances: 2, Methods: []Method{SGD, Classic}}
 	if err := base.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -29,18 +29,21 @@ func TestValidateNamesParameter(t *testing.T) {
 		edit func(*Grid)
 		want string
 	}{
-		{"d < 1", func(g *Grid) { g.Ds = []int{0, 1} }, "subspace dimension d = 0"},
+		{"d < 1", func(g *Grid) { g.Ds = []int{0, 1} }, "Ds = 0"},
 		{"K·d > n", func(g *Grid) { g.Ks = []int{3}; g.Ds = []int{5} }, "K·d = 3·5 = 15 > n = 12"},
-		{"N_k < 1", func(g *Grid) { g.Nks = []int{0} }, "N_k = 0"},
-		{"instances < 1", func(g *Grid) { g.Instances = 0 }, "instances = 0"},
+		{"N_k < 1", func(g *Grid) { g.Nks = []int{0} }, "Nks = 0"},
+		{"instances < 1", func(g *Grid) { g.Instances = 0 }, "Instances = 0"},
 		{"unknown method", func(g *Grid) { g.Methods = []Method{"adam"} }, `unknown method "adam"`},
 		{"no method", func(g *Grid) { g.Methods = nil }, "no method"},
-		{"K < 1", func(g *Grid) { g.Ks = []int{0} }, "K = 0"},
-		{"n < 1", func(g *Grid) { g.N = 0 }, "n = 0"},
-		{"negative noise", func(g *Grid) { g.Noise = -1 }, "noise level δ = -1"},
-		{"NaN noise", func(g *Grid) { g.Noise = math.NaN() }, "noise level δ = NaN"},
-		{"empty Nks", func(g *Grid) { g.Nks = nil }, "Nks is empty"},
-		{"duplicate d", func(g *Grid) { g.Ds = []int{2, 2} }, "Ds lists 2 twice"},
+		{"K < 1", func(g *Grid) { g.Ks = []int{0} }, "Ks = 0"},
+		{"n < 1", func(g *Grid) { g.Ns = []int{0} }, "Ns = 0"},
+		{"too many runs", func(g *Grid) { g.Instances = 200_000_000 }, "Instances = 200000000"},
+		{"grid too large", func(g *Grid) { g.Instances = 30_000_000 }, "at most 100000000"},
+		{"problem too large", func(g *Grid) { g.Nks = []int{1, 1_000_000} }, "K·N_k·n"},
+		{"negative noise", func(g *Grid) { g.Noise = -1 }, "Noise = -1"},
+		{"NaN noise", func(g *Grid) { g.Noise = math.NaN() }, "Noise = NaN"},
+		{"empty Nks", func(g *Grid) { g.Nks = nil }, "Nks = []"},
+		{"duplicate d", func(g *Grid) { g.Ds = []int{2, 2} }, "2 is listed twice"},
 	}
 	for _, c := range cases {
 		g := base
@@ -62,8 +65,8 @@ func TestRunSeed(t *testing.T) {
 			for d := 1; d <= 4; d++ {
 				for nk := 1; nk <= 4; nk++ {
 					for i := range 3 {
-						s := RunSeed(seed, k, d, nk, i)
-						if s != RunSeed(seed, k, d, nk, i) {
+						s := RunSeed(seed, 48, k, d, nk, i)
+						if s != RunSeed(seed, 48, k, d, nk, i) {
 							t.Fatal("RunSeed is not deterministic")
 						}
 						id := Key{K: k, D: d, Nk: nk, Instance: i}.String()

@@ -9,14 +9,19 @@ import (
 	"time"
 
 	"github.com/gomlx/compute"
+	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/dae"
+	"github.com/molrg/molrg/pkg/param"
+	"github.com/molrg/molrg/pkg/progress"
+	"github.com/molrg/molrg/pkg/results"
+	"github.com/molrg/molrg/pkg/seed"
 	"github.com/molrg/molrg/pkg/subspace"
 	"gonum.org/v1/gonum/mat"
 )
 
 // Options are the settings of a sweep that are not part of the grid.
 type Options struct {
-	// Tau is the success threshold τ > 0 on the error (0: subspace.DefaultTau).
+	// Tau is the success threshold τ > 0 on the error.
 	Tau float64
 	// Train returns Algorithm 1's hyperparameters for a parameterization and
 	// the component dimensions (nil: DefaultTrain). The sweep sets Seed and
@@ -25,28 +30,28 @@ type Options struct {
 	// Workers is the number of goroutines for the classical runs (0: the
 	// number of CPUs).
 	Workers int
-	// Progress, when set, is called as runs finish (from one goroutine at a
-	// time).
-	Progress func(Progress)
+	// Progress, when set, is told as runs finish.
+	Progress progress.Func
 	// Backend runs Algorithm 1 (nil: backend.Default()).
 	Backend compute.Backend
+	// Shard restricts the sweep to part i of n of the grid's runs (in the
+	// order of Grid.Keys); zero: every run.
+	Shard results.Shard
 }
 
-func (o *Options) tau() float64 {
-	if o.Tau == 0 {
-		return subspace.DefaultTau
-	}
-	return o.Tau
-}
+// DefaultOptions are the options of Figures 4 and 8: τ = subspace.DefaultTau
+// (0.5), Algorithm 1 by DefaultTrain, one worker per CPU, the default
+// backend, every run of the grid.
+func DefaultOptions() Options { return Options{Tau: subspace.DefaultTau} }
 
 func (o *Options) validate() error {
-	if t := o.tau(); !(t > 0) || math.IsInf(t, 0) {
-		return fmt.Errorf("phase: success threshold τ = %v, want a finite τ > 0 (default %v)", o.Tau, subspace.DefaultTau)
+	if !(o.Tau > 0) || math.IsInf(o.Tau, 0) {
+		return param.Errorf("phase", "Tau", o.Tau, "a finite success threshold τ > 0 (DefaultOptions has %v)", subspace.DefaultTau)
 	}
 	if o.Workers < 0 {
-		return fmt.Errorf("phase: Workers = %d, want ≥ 0 (0: one per CPU)", o.Workers)
+		return param.Errorf("phase", "Workers", o.Workers, "≥ 0 (0: one per CPU)")
 	}
-	return nil
+	return o.Shard.Validate()
 }
 
 // DefaultTrain is the configuration of Algorithm 1 in the sweeps:
@@ -89,13 +94,14 @@ func (o *Options) TrainConfig(k, d int, seed uint64) dae.Config {
 	return cfg
 }
 
-// Sweep runs every run of the grid for which done is false (done may be
-// nil), and passes the rows to emit in batches: one batch per (K, d, method),
-// in the order of Grid.Keys. Algorithm 1 trains all instances and N_k of a
-// (K, d) in one dae.TrainContext call; the classical runs are spread over
-// Options.Workers goroutines. Cancelling ctx stops the sweep between runs
-// (Algorithm 1: between graph executions) and returns ctx.Err(); batches
-// already emitted are complete.
+// Sweep runs every run of the grid (of Options.Shard's part of it) for
+// which done is false (done may be nil), and passes the rows to emit in
+// batches: one batch per (n, K, d, method), in the order of Grid.Keys.
+// Algorithm 1 trains all instances and N_k of a (n, K, d) in one
+// dae.TrainContext call; the classical runs are spread over Options.Workers
+// goroutines. Cancelling ctx stops the sweep between runs (Algorithm 1:
+// between graph executions) and returns ctx.Err(); batches already emitted
+// are complete.
 func Sweep(ctx context.Context, g Grid, opts Options, done func(Key) bool, emit func([]Row) error) error {
 	if err := g.Validate(); err != nil {
 		return err
@@ -103,71 +109,64 @@ func Sweep(ctx context.Context, g Grid, opts Options, done func(Key) bool, emit 
 	if err := opts.validate(); err != nil {
 		return err
 	}
+	if err := opts.validateTrain(g); err != nil {
+		return err
+	}
 	type group struct {
-		k, d   int
-		method Method
-		keys   []Key
+		n, k, d int
+		method  Method
+		keys    []Key
 	}
 	var groups []group
 	total, skipped := 0, 0
-	for _, key := range g.Keys() {
+	for i, key := range g.Keys() {
+		if !opts.Shard.Has(i) {
+			continue
+		}
 		if done != nil && done(key) {
 			skipped++
 			continue
 		}
 		total++
-		n := len(groups)
-		if n == 0 || groups[n-1].k != key.K || groups[n-1].d != key.D || groups[n-1].method != key.Method {
-			groups = append(groups, group{k: key.K, d: key.D, method: key.Method})
-			n++
+		last := len(groups) - 1
+		if last < 0 || groups[last].n != key.N || groups[last].k != key.K || groups[last].d != key.D || groups[last].method != key.Method {
+			groups = append(groups, group{n: key.N, k: key.K, d: key.D, method: key.Method})
+			last++
 		}
-		groups[n-1].keys = append(groups[n-1].keys, key)
+		groups[last].keys = append(groups[last].keys, key)
 	}
-
-	start := time.Now()
-	var mu sync.Mutex
-	finished := 0.0
-	report := func(delta float64, stage string) {
-		if opts.Progress == nil {
-			return
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		finished += delta
-		opts.Progress(Progress{Done: min(finished, float64(total)), Total: total, Skipped: skipped, Stage: stage, Elapsed: time.Since(start)})
-	}
-	report(0, "")
+	counter := progress.NewCounter(opts.Progress, float64(total), "runs", skipped)
 	for _, gr := range groups {
-		stage := fmt.Sprintf("K=%d d=%d %s", gr.k, gr.d, gr.method)
+		stage := fmt.Sprintf("n=%d K=%d d=%d %s", gr.n, gr.k, gr.d, gr.method)
+		counter.Stage(stage)
 		var rows []Row
 		var err error
 		switch gr.method {
 		case SGD:
-			rows, err = runSGD(ctx, g, &opts, gr.k, gr.d, gr.keys, func(f float64) { report(f, stage) })
+			rows, err = runSGD(ctx, g, &opts, gr.k, gr.d, gr.keys, func(f float64) { counter.Add(f, "") })
 		case Classic:
-			rows, err = runClassic(ctx, g, &opts, gr.keys, func(f float64) { report(f, stage) })
+			rows, err = runClassic(ctx, g, &opts, gr.keys, func(f float64) { counter.Add(f, "") })
 		}
 		if err != nil {
+			counter.Finish(false)
 			return err
 		}
 		if err := emit(rows); err != nil {
+			counter.Finish(false)
 			return err
 		}
 	}
-	if opts.Progress != nil && total > 0 {
-		mu.Lock()
-		opts.Progress(Progress{Done: float64(total), Total: total, Skipped: skipped, Stage: "done", Elapsed: time.Since(start)})
-		mu.Unlock()
-	}
+	counter.Finish(true)
 	return nil
 }
 
-// Run runs the sweep into the results file at path, resuming it: runs
-// whose rows are already in the file are skipped, a torn last line is redone,
-// and new rows are appended a batch at a time (one write and fsync per
-// batch). A sidecar file (MetaPath) records the seed, τ and Algorithm 1's
-// hyperparameters; resuming with different ones is an error. Run returns the
-// rows of the grid, from the file and new.
+// Run runs the sweep into the results table at path (a .csv file, see
+// pkg/results), resuming it: runs whose rows are already there are skipped,
+// a torn last line is redone, and new rows are appended a batch at a time.
+// The table is locked while the sweep runs, and its settings (seed, τ,
+// Algorithm 1's hyperparameters, the backend, the shard) are recorded beside
+// it; resuming with other settings is refused. Run returns the rows of the
+// grid (of the shard), from the file and new.
 func Run(ctx context.Context, g Grid, path string, opts Options) ([]Row, error) {
 	if err := g.Validate(); err != nil {
 		return nil, err
@@ -175,14 +174,19 @@ func Run(ctx context.Context, g Grid, path string, opts Options) ([]Row, error) 
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	if err := checkMeta(path, newMeta(g, &opts)); err != nil {
+	if err := opts.validateTrain(g); err != nil {
 		return nil, err
 	}
-	w, old, err := OpenCSV(path)
+	be, err := opts.backend()
 	if err != nil {
 		return nil, err
 	}
-	defer w.Close()
+	opts.Backend = be
+	t, old, err := results.Open[Row](path, results.Options{Settings: newSettings(g, &opts), Backend: backend.Label(be), Shard: opts.Shard})
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
 	have := make(map[Key]Row, len(old))
 	for _, r := range old {
 		if _, ok := have[r.Key]; !ok {
@@ -190,7 +194,7 @@ func Run(ctx context.Context, g Grid, path string, opts Options) ([]Row, error) 
 		}
 	}
 	err = Sweep(ctx, g, opts, func(k Key) bool { _, ok := have[k]; return ok }, func(rows []Row) error {
-		if err := w.Write(rows); err != nil {
+		if err := t.Append(rows...); err != nil {
 			return err
 		}
 		for _, r := range rows {
@@ -201,15 +205,30 @@ func Run(ctx context.Context, g Grid, path string, opts Options) ([]Row, error) 
 	if err != nil {
 		return nil, err
 	}
-	if err := w.Close(); err != nil {
+	if err := t.Close(); err != nil {
 		return nil, err
 	}
-	keys := g.Keys()
-	rows := make([]Row, 0, len(keys))
-	for _, k := range keys {
-		rows = append(rows, have[k])
+	var rows []Row
+	for i, k := range g.Keys() {
+		if opts.Shard.Has(i) {
+			rows = append(rows, have[k])
+		}
 	}
 	return rows, nil
+}
+
+// Merge joins the results tables of the shards of one sweep into the table
+// at out (see results.Merge: the shards' settings must agree and together
+// be shards 0 … n−1 of n) and returns the number of rows added.
+func Merge(out string, shards []string) (int, error) {
+	return results.Merge(out, shards, func(r Row) string { return r.Key.String() })
+}
+
+func (o *Options) backend() (compute.Backend, error) {
+	if o.Backend != nil {
+		return o.Backend, nil
+	}
+	return backend.Default()
 }
 
 // score turns fitted bases into a row.
@@ -228,7 +247,7 @@ func score(key Key, p *Problem, bases []*mat.Dense, tau float64, seconds float64
 }
 
 // runSGD trains Algorithm 1 on all the runs of one (K, d) in one call.
-func runSGD(ctx context.Context, g Grid, opts *Options, k, d int, keys []Key, progress func(float64)) ([]Row, error) {
+func runSGD(ctx context.Context, g Grid, opts *Options, k, d int, keys []Key, report func(float64)) ([]Row, error) {
 	problems := make([]*Problem, len(keys))
 	instances := make([]dae.Instance, len(keys))
 	for i, key := range keys {
@@ -237,14 +256,14 @@ func runSGD(ctx context.Context, g Grid, opts *Options, k, d int, keys []Key, pr
 			return nil, err
 		}
 		problems[i] = p
-		instances[i] = dae.Instance{X: p.X, Truth: p.Truth, Seed: stream(p.Seed, streamSGD)}
+		instances[i] = dae.Instance{X: p.X, Truth: p.Truth, Seed: seed.Derive(p.Seed, "sgd")}
 	}
 	cfg := opts.TrainConfig(k, d, g.Seed)
 	start := time.Now()
 	last := 0.0
-	res, err := dae.TrainContext(ctx, cfg, instances, func(done, total int) {
-		f := float64(done) / float64(total) * float64(len(keys))
-		progress(f - last)
+	res, err := dae.TrainContext(ctx, cfg, instances, func(u progress.Update) {
+		f := u.Fraction() * float64(len(keys))
+		report(f - last)
 		last = f
 	})
 	if err != nil {
@@ -253,7 +272,7 @@ func runSGD(ctx context.Context, g Grid, opts *Options, k, d int, keys []Key, pr
 	seconds := time.Since(start).Seconds() / float64(len(keys))
 	rows := make([]Row, len(keys))
 	for i, key := range keys {
-		if rows[i], err = score(key, problems[i], res.Bases[i], opts.tau(), seconds); err != nil {
+		if rows[i], err = score(key, problems[i], res.Bases[i], opts.Tau, seconds); err != nil {
 			return nil, err
 		}
 	}
@@ -262,7 +281,7 @@ func runSGD(ctx context.Context, g Grid, opts *Options, k, d int, keys []Key, pr
 
 // runClassic fits PCA (K = 1) or spectral K-subspaces (K ≥ 2) to every run,
 // on Options.Workers goroutines.
-func runClassic(ctx context.Context, g Grid, opts *Options, keys []Key, progress func(float64)) ([]Row, error) {
+func runClassic(ctx context.Context, g Grid, opts *Options, keys []Key, report func(float64)) ([]Row, error) {
 	workers := opts.Workers
 	if workers == 0 {
 		workers = runtime.NumCPU()
@@ -276,8 +295,8 @@ func runClassic(ctx context.Context, g Grid, opts *Options, keys []Key, progress
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				rows[i], errs[i] = ClassicRun(keys[i], g.Seed, opts.tau())
-				progress(1)
+				rows[i], errs[i] = ClassicRun(keys[i], g.Seed, opts.Tau)
+				report(1)
 			}
 		}()
 	}
@@ -308,9 +327,9 @@ feed:
 // K-subspaces with the spectral initialization (subspace.KSubspaces,
 // eq. 18) for K ≥ 2, on the problem of key for the sweep seed, scored with
 // threshold tau.
-func ClassicRun(key Key, seed uint64, tau float64) (Row, error) {
+func ClassicRun(key Key, sweepSeed uint64, tau float64) (Row, error) {
 	start := time.Now()
-	p, err := key.Problem(seed)
+	p, err := key.Problem(sweepSeed)
 	if err != nil {
 		return Row{}, err
 	}
@@ -326,7 +345,7 @@ func ClassicRun(key Key, seed uint64, tau float64) (Row, error) {
 		for i := range dims {
 			dims[i] = key.D
 		}
-		res, err := subspace.KSubspaces(p.X, dims, subspace.KSubspacesOptions{Init: subspace.InitSpectral, Seed: stream(p.Seed, streamClassic)})
+		res, err := subspace.KSubspaces(p.X, dims, subspace.KSubspacesOptions{Init: subspace.InitSpectral, Seed: seed.Derive(p.Seed, "classic")})
 		if err != nil {
 			return Row{}, fmt.Errorf("phase: %s: %w", key, err)
 		}

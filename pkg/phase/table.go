@@ -9,10 +9,11 @@ import (
 	"strings"
 )
 
-// Cell is the outcome of the runs of one (K, method, noise, d, N_k).
+// Cell is the outcome of the runs of one (n, K, method, noise, d, N_k).
 type Cell struct {
 	Runs, Successes int
-	MeanError       float64
+	MeanError       float64 // the mean of the errors over the runs
+	StdError        float64 // their sample standard deviation (0 for one run)
 }
 
 // Rate is the success rate Successes/Runs (NaN without runs).
@@ -23,7 +24,7 @@ func (c Cell) Rate() float64 {
 	return float64(c.Successes) / float64(c.Runs)
 }
 
-// Table holds the cells of one heat map: one K, method and noise level.
+// Table holds the cells of one heat map: one n, K, method and noise level.
 type Table struct {
 	K      int
 	N      int
@@ -71,8 +72,34 @@ func (t *Table) Boundary(offset int) (rate float64, runs int) {
 	return float64(succ) / float64(runs), runs
 }
 
-// Tabulate groups rows into tables, one per (noise, K, method), sorted by
-// noise, then K, then method in the order of Methods.
+// Curve is the recovery curve of Theorems 2 and 4 for one d: the success
+// rate and the error (mean and standard deviation over the instances)
+// against the samples per component N_k.
+type Curve struct {
+	Nk                  []int
+	Rate                []float64
+	MeanError, StdError []float64
+}
+
+// Curve returns the table's cells with subspace dimension d, by increasing
+// N_k (empty when the table has no run with that d).
+func (t *Table) Curve(d int) Curve {
+	var c Curve
+	for _, nk := range t.Nks {
+		cell, ok := t.Cell(d, nk)
+		if !ok {
+			continue
+		}
+		c.Nk = append(c.Nk, nk)
+		c.Rate = append(c.Rate, cell.Rate())
+		c.MeanError = append(c.MeanError, cell.MeanError)
+		c.StdError = append(c.StdError, cell.StdError)
+	}
+	return c
+}
+
+// Tabulate groups rows into tables, one per (noise, n, K, method), sorted
+// by noise, then n, then K, then method in the order of Methods.
 func Tabulate(rows []Row) []*Table {
 	type tk struct {
 		k, n   int
@@ -81,6 +108,7 @@ func Tabulate(rows []Row) []*Table {
 	}
 	byKey := map[tk]*Table{}
 	sums := map[tk]map[[2]int]float64{}
+	sums2 := map[tk]map[[2]int]float64{}
 	for _, r := range rows {
 		key := tk{r.K, r.N, r.Method, r.Noise}
 		t := byKey[key]
@@ -88,6 +116,7 @@ func Tabulate(rows []Row) []*Table {
 			t = &Table{K: r.K, N: r.N, Method: r.Method, Noise: r.Noise, cells: map[[2]int]Cell{}}
 			byKey[key] = t
 			sums[key] = map[[2]int]float64{}
+			sums2[key] = map[[2]int]float64{}
 		}
 		ck := [2]int{r.D, r.Nk}
 		c := t.cells[ck]
@@ -96,12 +125,17 @@ func Tabulate(rows []Row) []*Table {
 			c.Successes++
 		}
 		sums[key][ck] += r.Error
+		sums2[key][ck] += r.Error * r.Error
 		t.cells[ck] = c
 	}
 	tables := make([]*Table, 0, len(byKey))
 	for key, t := range byKey {
 		for ck, c := range t.cells {
 			c.MeanError = sums[key][ck] / float64(c.Runs)
+			if c.Runs > 1 {
+				v := (sums2[key][ck] - float64(c.Runs)*c.MeanError*c.MeanError) / float64(c.Runs-1)
+				c.StdError = math.Sqrt(max(v, 0))
+			}
 			t.cells[ck] = c
 			if !slices.Contains(t.Ds, ck[0]) {
 				t.Ds = append(t.Ds, ck[0])
@@ -115,7 +149,7 @@ func Tabulate(rows []Row) []*Table {
 		tables = append(tables, t)
 	}
 	slices.SortFunc(tables, func(a, b *Table) int {
-		return cmp.Or(cmp.Compare(a.Noise, b.Noise), cmp.Compare(a.K, b.K), cmp.Compare(a.N, b.N),
+		return cmp.Or(cmp.Compare(a.Noise, b.Noise), cmp.Compare(a.N, b.N), cmp.Compare(a.K, b.K),
 			cmp.Compare(slices.Index(Methods, a.Method), slices.Index(Methods, b.Method)))
 	})
 	return tables
@@ -133,12 +167,12 @@ func Select(tables []*Table, noise float64) []*Table {
 }
 
 // WriteBoundary prints the success rate at N_k = d−1, d, d+1 (pooled over d)
-// of every table, one line per (noise, K, method).
+// of every table, one line per (noise, n, K, method).
 func WriteBoundary(w io.Writer, tables []*Table) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-6s %-3s %-8s %-14s %-14s %-14s\n", "noise", "K", "method", "Nk = d-1", "Nk = d", "Nk = d+1")
+	fmt.Fprintf(&b, "%-6s %-5s %-3s %-8s %-14s %-14s %-14s\n", "noise", "n", "K", "method", "Nk = d-1", "Nk = d", "Nk = d+1")
 	for _, t := range tables {
-		fmt.Fprintf(&b, "%-6g %-3d %-8s", t.Noise, t.K, t.Method)
+		fmt.Fprintf(&b, "%-6g %-5d %-3d %-8s", t.Noise, t.N, t.K, t.Method)
 		for off := -1; off <= 1; off++ {
 			r, n := t.Boundary(off)
 			if n == 0 {

@@ -59,7 +59,7 @@ func TestTabulateAndBoundary(t *testing.T) {
 	if err := WriteBoundary(&b, Select(tables, 0)); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), "75.0% (4)") || strings.Count(b.String(), "\n") != 3 {
+	if !strings.Contains(b.String(), "75.0% (4)") || strings.Count(b.String(), "\n") != 3 || !strings.Contains(b.String(), "0      8     1   sgd") {
 		t.Fatalf("WriteBoundary:\n%s", b.String())
 	}
 	fig, err := Figure(Select(tables, 0))

@@ -53,6 +53,9 @@ func Lines(a Axes, series ...Series) (*gplot.Plot, error) {
 		xy := make(plotter.XYs, len(s.X))
 		for j := range s.X {
 			xy[j].X, xy[j].Y = s.X[j], s.Y[j]
+			if a.LogX && !(s.X[j] > 0) || a.LogY && !(s.Y[j] > 0) {
+				return nil, fmt.Errorf("plot: series %q has the point (%v, %v), want positive values on a log axis", s.Name, s.X[j], s.Y[j])
+			}
 		}
 		col := seriesColor(i)
 		if !s.NoLine {
@@ -85,5 +88,25 @@ func Lines(a Axes, series ...Series) (*gplot.Plot, error) {
 		}
 	}
 	p.Legend.Top = true
+	widen(&p.X, a.LogX)
+	widen(&p.Y, a.LogY)
 	return p, nil
+}
+
+// widen gives an axis whose data have one value (a single point) a range
+// around it: a factor 2 each way on a log axis, ±1 (or ±10 %) on a linear one.
+func widen(ax *gplot.Axis, log bool) {
+	if ax.Min != ax.Max {
+		return
+	}
+	v := ax.Min
+	switch {
+	case log:
+		ax.Min, ax.Max = v/2, v*2
+	case v == 0:
+		ax.Min, ax.Max = -1, 1
+	default:
+		d := 0.1 * max(v, -v)
+		ax.Min, ax.Max = v-d, v+d
+	}
 }

@@ -144,3 +144,19 @@ func (c *Counter) report() {
 	c.u.Elapsed = time.Since(c.start)
 	c.f(c.u)
 }
+
+// Part returns a Func for a piece of the counter's work that reports its
+// own progress in the same unit (e.g. the training steps of one point of a
+// sweep): the growth of each update's Done is added to the counter, and its
+// stage, after prefix, becomes the counter's stage.
+func (c *Counter) Part(prefix string) Func {
+	var mu sync.Mutex
+	last := 0.0
+	return func(u Update) {
+		mu.Lock()
+		delta := u.Done - last
+		last = u.Done
+		mu.Unlock()
+		c.Add(max(delta, 0), strings.TrimSpace(prefix+" "+u.Stage))
+	}
+}

@@ -110,3 +110,21 @@ func TestPrefix(t *testing.T) {
 		t.Error("Prefix(nil) should report nothing")
 	}
 }
+
+func TestPart(t *testing.T) {
+	var got []Update
+	c := NewCounter(func(u Update) { got = append(got, u) }, 30, "steps", 0)
+	for p, prefix := range []string{"d=2", "d=4"} {
+		part := c.Part(prefix)
+		sub := NewCounter(part, 15, "steps", 0)
+		sub.Add(10, "loss 0.5")
+		sub.Add(5, "loss 0.2")
+		sub.Finish(true)
+		if last := got[len(got)-1]; last.Done != float64(15*(p+1)) || last.Stage != prefix+" done" {
+			t.Errorf("after part %d: %+v", p, last)
+		}
+	}
+	if got[2].Stage != "d=2 loss 0.5" || got[2].Done != 10 {
+		t.Errorf("update %+v, want the part's stage after its prefix and 10 done", got[2])
+	}
+}

@@ -8,9 +8,9 @@
 //     ℓ(U) = a − b·F(U)/N with the PCA objective (eq. 12) and the
 //     subspace-clustering objective (eq. 18); a Monte-Carlo estimate of the
 //     loss through the DAE graphs of pkg/dae to check them against;
-//   - Theorems 2 and 4: recovery curves, the error of PCA / K-subspaces and of
-//     Algorithm 1 against the number of samples per component, with the
-//     success criterion of pkg/subspace, and the lower bound √(2(d−N));
+//   - Theorem 2: the lower bound √(2(d−N)) on the error of any basis fitted
+//     to N < d samples (the recovery curves themselves are sweeps of
+//     pkg/phase);
 //   - Algorithm 1 with snapshots: dae.Train run in stages that resume from
 //     the bases of the previous stage, so that a notebook can follow the
 //     bases along training.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/molrg/molrg/pkg/dae"
 	"github.com/molrg/molrg/pkg/molrg"
+	"github.com/molrg/molrg/pkg/progress"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -38,7 +39,7 @@ type Snapshots struct {
 // the full schedule, with different (equally distributed) random draws than a
 // single dae.Train call.
 // Checkpoints that are multiples of cfg.StepsPerExec reuse one compiled graph.
-func TrainSnapshots(ctx context.Context, cfg dae.Config, instances []dae.Instance, checkpoints []int, progress func(done, total int)) (*Snapshots, error) {
+func TrainSnapshots(ctx context.Context, cfg dae.Config, instances []dae.Instance, checkpoints []int, report progress.Func) (*Snapshots, error) {
 	if cfg.Restarts > 1 {
 		return nil, fmt.Errorf("theorem: TrainSnapshots follows one run per instance, want Restarts ≤ 1 (got %d)", cfg.Restarts)
 	}
@@ -100,10 +101,13 @@ func TrainSnapshots(ctx context.Context, cfg dae.Config, instances []dae.Instanc
 		for i, in := range instances {
 			ins[i] = dae.Instance{X: in.X, Truth: cur[i], Seed: in.Seed + uint64(stage)*0x9e3779b97f4a7c15}
 		}
-		var prog func(int, int)
-		if progress != nil {
+		var prog progress.Func
+		if report != nil {
 			base := done
-			prog = func(d, _ int) { progress(base+d, total) }
+			prog = func(u progress.Update) {
+				u.Done, u.Total = float64(base)+u.Done, float64(total)
+				report(u)
+			}
 		}
 		res, err := dae.TrainContext(ctx, st, ins, prog)
 		if err != nil {

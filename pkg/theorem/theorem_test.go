@@ -181,39 +181,6 @@ func TestTrainSnapshotsNearTruth(t *testing.T) {
 	}
 }
 
-func TestRecoveryCurve(t *testing.T) {
-	train := dae.DefaultConfig(dae.ParamSingleGaussian, 6)
-	train.Steps, train.StepsPerExec = 300, 10
-	res, err := Recovery(context.Background(), RecoveryConfig{
-		Model: molrg.Params{N: 24, Dims: []int{6}}, Nk: []int{1, 2, 16}, Instances: 2, Seed: 3, Train: &train,
-	}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for r := range 2 {
-		if res.Baseline[0][r] < 1 || res.Baseline[2][r] > 1e-9 {
-			t.Errorf("instance %d: PCA errors %v (N = 1) and %v (N = 16), want failure and exact recovery", r, res.Baseline[0][r], res.Baseline[2][r])
-		}
-		if res.TrainedOK[0][r] || !res.TrainedOK[2][r] {
-			t.Errorf("instance %d: Algorithm 1 errors %v (N = 1), %v (N = 16)", r, res.Trained[0][r], res.Trained[2][r])
-		}
-	}
-	if rate := Rate(res.BaselineOK); rate[0] != 0 || rate[2] != 1 {
-		t.Errorf("PCA success rates %v", rate)
-	}
-	mean, std := MeanStd([][]float64{{1, 3}, {2}})
-	if mean[0] != 2 || math.Abs(std[0]-math.Sqrt2) > 1e-15 || mean[1] != 2 || std[1] != 0 {
-		t.Errorf("MeanStd = %v, %v", mean, std)
-	}
-	if _, err := Recovery(context.Background(), RecoveryConfig{Model: molrg.Params{N: 12, Dims: []int{3}}, Nk: []int{0}, Instances: 1}, nil); err == nil || !strings.Contains(err.Error(), "N_k ≥ 1") {
-		t.Errorf("N_k = 0: err = %v", err)
-	}
-	bad := dae.DefaultConfig(dae.ParamSingleGaussian, 4)
-	if _, err := Recovery(context.Background(), RecoveryConfig{Model: molrg.Params{N: 12, Dims: []int{3}}, Nk: []int{2}, Instances: 1, Train: &bad}, nil); err == nil || !strings.Contains(err.Error(), "d_0") {
-		t.Errorf("mismatched dims: err = %v", err)
-	}
-}
-
 // Several sets in one call use the same noise as separate calls with the same seed.
 func TestMonteCarloLossesShareTheNoise(t *testing.T) {
 	levels := []diffusion.Level{{S: 1, Sigma: 0.3, Lambda: 1}}

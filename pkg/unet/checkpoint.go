@@ -58,7 +58,7 @@ type ckptHeader struct {
 	DataN    int         `json:"data_n"`
 	DataSum  uint64      `json:"data_fingerprint"`
 	Acc      accum       `json:"accumulated"`
-	History  []Progress  `json:"history"`
+	History  []Record    `json:"history"`
 	Vars     []ckptVar   `json:"vars"`
 	ByteSize int64       `json:"bytes"`
 }
@@ -327,6 +327,9 @@ func (t *Trainer) Resume() (string, error) {
 		if !sameConfig(h.Config, t.net.cfg) {
 			return "", fmt.Errorf("unet: %s was written for another network config", p)
 		}
+		if err := compatible(h.Train, t.cfg); err != nil {
+			return "", fmt.Errorf("unet: %s cannot be continued with this training configuration: %w (train in another folder, or with the same settings)", p, err)
+		}
 		if h.DataN != t.n || h.DataSum != t.dataSum {
 			return "", fmt.Errorf("unet: %s was trained on other data (N = %d, fingerprint %x; now N = %d, %x)",
 				p, h.DataN, h.DataSum, t.n, t.dataSum)
@@ -346,7 +349,7 @@ func (t *Trainer) Resume() (string, error) {
 // LoadNet builds the network of a checkpoint file (or of the newest valid
 // checkpoint when path is a directory) with its trained and EMA weights,
 // ready for DenoiseGraph / Denoise. It also returns the training history.
-func LoadNet(backend compute.Backend, path string) (*Net, []Progress, error) {
+func LoadNet(backend compute.Backend, path string) (*Net, []Record, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		all, err := Checkpoints(path)
 		if err != nil {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/molrg/molrg/pkg/param"
+
 	"github.com/gomlx/compute/dtypes"
 	"github.com/molrg/molrg/pkg/diffusion"
 )
@@ -130,13 +132,13 @@ func AuthorsConfig(imageSize, channels int) Config {
 // one and its allowed range.
 func (c Config) Validate() error {
 	if c.ImageSize < 1 {
-		return fmt.Errorf("unet: ImageSize = %d, want ≥ 1", c.ImageSize)
+		return param.Errorf("unet", "ImageSize", c.ImageSize, "≥ 1")
 	}
 	if c.Channels < 1 {
-		return fmt.Errorf("unet: Channels = %d, want ≥ 1", c.Channels)
+		return param.Errorf("unet", "Channels", c.Channels, "≥ 1")
 	}
 	if c.ModelChannels < 4 {
-		return fmt.Errorf("unet: ModelChannels = %d, want ≥ 4 (GroupNorm needs ≥ 4 channels per group)", c.ModelChannels)
+		return param.Errorf("unet", "ModelChannels", c.ModelChannels, "≥ 4 (GroupNorm needs ≥ 4 channels per group)")
 	}
 	if len(c.ChannelMult) < 1 {
 		return fmt.Errorf("unet: len(ChannelMult) = 0, want ≥ 1 level")
@@ -151,13 +153,13 @@ func (c Config) Validate() error {
 			c.ImageSize, len(c.ChannelMult), f)
 	}
 	if c.ChannelMultEmb < 1 {
-		return fmt.Errorf("unet: ChannelMultEmb = %d, want ≥ 1", c.ChannelMultEmb)
+		return param.Errorf("unet", "ChannelMultEmb", c.ChannelMultEmb, "≥ 1")
 	}
 	if c.ChannelMultNoise < 1 {
-		return fmt.Errorf("unet: ChannelMultNoise = %d, want ≥ 1", c.ChannelMultNoise)
+		return param.Errorf("unet", "ChannelMultNoise", c.ChannelMultNoise, "≥ 1")
 	}
 	if c.NumBlocks < 1 {
-		return fmt.Errorf("unet: NumBlocks = %d, want ≥ 1", c.NumBlocks)
+		return param.Errorf("unet", "NumBlocks", c.NumBlocks, "≥ 1")
 	}
 	for i, r := range c.AttnResolutions {
 		if r < 1 {
@@ -165,16 +167,16 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.NumHeads < 1 {
-		return fmt.Errorf("unet: NumHeads = %d, want ≥ 1", c.NumHeads)
+		return param.Errorf("unet", "NumHeads", c.NumHeads, "≥ 1")
 	}
 	if !(c.Dropout >= 0 && c.Dropout < 1) {
-		return fmt.Errorf("unet: Dropout = %g, want in [0, 1)", c.Dropout)
+		return param.Errorf("unet", "Dropout", c.Dropout, "in [0, 1)")
 	}
 	if c.Embedding != EmbeddingPositional && c.Embedding != EmbeddingFourier {
 		return fmt.Errorf("unet: Embedding = %d, want EmbeddingPositional (0) or EmbeddingFourier (1)", int(c.Embedding))
 	}
 	if c.Embedding == EmbeddingFourier && !(c.FourierScale > 0) {
-		return fmt.Errorf("unet: FourierScale = %g, want > 0", c.FourierScale)
+		return param.Errorf("unet", "FourierScale", c.FourierScale, "> 0")
 	}
 	if c.Downsample != DownAvgPool && c.Downsample != DownStridedConv {
 		return fmt.Errorf("unet: Downsample = %d, want DownAvgPool (0) or DownStridedConv (1)", int(c.Downsample))
@@ -183,18 +185,18 @@ func (c Config) Validate() error {
 		return fmt.Errorf("unet: Conv = %d, want ConvIm2col (0) or ConvStock (1)", int(c.Conv))
 	}
 	if c.DType != dtypes.Float32 && c.DType != dtypes.Float64 {
-		return fmt.Errorf("unet: DType = %s, want Float32 or Float64", c.DType)
+		return param.Errorf("unet", "DType", c.DType, "Float32 or Float64")
 	}
 	if !(c.SigmaData > 0) || math.IsInf(c.SigmaData, 0) {
-		return fmt.Errorf("unet: SigmaData = %g, want finite > 0", c.SigmaData)
+		return param.Errorf("unet", "SigmaData", c.SigmaData, "finite > 0")
 	}
 	// Every GroupNorm needs C divisible by its group count, and attention
 	// needs C divisible by the number of heads.
 	for _, m := range planNet(c) {
 		for _, ch := range m.normChannels() {
 			if g := GroupCount(ch); g < 1 || ch%g != 0 {
-				return fmt.Errorf("unet: %s has %d channels: GroupNorm with min(32, C/4) = %d groups needs C ≥ 4 "+
-					"and divisible by the group count (change ModelChannels or ChannelMult)", m.name, ch, g)
+				return param.Errorf("unet", "ModelChannels", c.ModelChannels, "a value that gives every GroupNorm a channel count "+
+					"divisible by its min(32, C/4) groups (%s has %d channels, %d groups; a multiple of 32 always works)", m.name, ch, g)
 			}
 		}
 		if m.attn && m.out%c.NumHeads != 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/molrg/molrg/pkg/diffusion"
+	"github.com/molrg/molrg/pkg/progress"
 	"github.com/molrg/molrg/pkg/tensormat"
 
 	"github.com/molrg/molrg/pkg/backend"
@@ -23,8 +23,8 @@ import (
 	"github.com/gomlx/gomlx/ml/model"
 )
 
-// Progress is one record of a training run.
-type Progress struct {
+// Record is one record of a training run's history (every LogEvery steps).
+type Record struct {
 	Step       int     // optimizer steps done
 	TotalSteps int     // steps of the whole run
 	Kimg       float64 // images seen / 1000
@@ -34,15 +34,15 @@ type Progress struct {
 	ImgPerSec  float64 // training throughput over the same steps
 }
 
-// String formats p as one progress line.
-func (p Progress) String() string {
+// String formats p as one line.
+func (p Record) String() string {
 	return fmt.Sprintf("step %d/%d  kimg %.1f  loss %.5f  |grad| %.4g  lr %.3g  %.1f img/s",
 		p.Step, p.TotalSteps, p.Kimg, p.Loss, p.GradNorm, p.LR, p.ImgPerSec)
 }
 
-// ProgressPrinter returns a Progress callback printing one line per record to w.
-func ProgressPrinter(w io.Writer) func(Progress) {
-	return func(p Progress) { fmt.Fprintln(w, p.String()) }
+// summary is the record as a progress stage.
+func (p Record) summary() string {
+	return fmt.Sprintf("loss %.4f |grad| %.3g %.0f img/s", p.Loss, p.GradNorm, p.ImgPerSec)
 }
 
 // accum accumulates the statistics between two records.
@@ -64,7 +64,7 @@ type Trainer struct {
 	dataSum uint64 // fingerprint of the data, checked on resume
 
 	step    int
-	history []Progress
+	history []Record
 	acc     accum
 
 	exec      *model.Exec // one optimizer step per execution
@@ -149,8 +149,8 @@ func (t *Trainer) Step() int { return t.step }
 // Net returns the network being trained.
 func (t *Trainer) Net() *Net { return t.net }
 
-// History returns the Progress records so far (restored on resume).
-func (t *Trainer) History() []Progress { return append([]Progress(nil), t.history...) }
+// History returns the records so far (restored on resume).
+func (t *Trainer) History() []Record { return append([]Record(nil), t.history...) }
 
 // batchIndices returns the images of step s: the data is visited in
 // epochs, each a permutation drawn from (Seed, epoch), so the i-th image
@@ -398,13 +398,13 @@ func (t *Trainer) doSteps(n int) error {
 	return nil
 }
 
-// record closes the current window of statistics into a Progress record.
+// record closes the current window of statistics into a Record.
 func (t *Trainer) record() {
 	if t.acc.Steps == 0 {
 		return
 	}
 	k := float64(t.acc.Steps)
-	p := Progress{
+	p := Record{
 		Step: t.step, TotalSteps: t.cfg.TotalSteps,
 		Kimg:     float64(t.step) * float64(t.cfg.BatchSize) / 1000,
 		Loss:     t.acc.Loss / k,
@@ -416,9 +416,6 @@ func (t *Trainer) record() {
 	}
 	t.history = append(t.history, p)
 	t.acc = accum{}
-	if t.cfg.Progress != nil {
-		t.cfg.Progress(p)
-	}
 }
 
 // Train runs until TotalSteps (see TrainSteps).
@@ -426,14 +423,17 @@ func (t *Trainer) Train(ctx context.Context) error {
 	return t.TrainSteps(ctx, t.cfg.TotalSteps-t.step)
 }
 
-// TrainSteps runs at most n more steps (never past TotalSteps), recording
-// Progress every LogEvery steps and writing a checkpoint every
-// CheckpointEvery steps and when the run reaches TotalSteps. When ctx is
-// cancelled it writes a checkpoint of the current step and returns
-// ctx.Err(); Resume continues from there.
+// TrainSteps runs at most n more steps (never past TotalSteps), keeping a
+// Record every LogEvery steps, telling TrainConfig.Progress the steps done
+// (its stage is the last record's loss, gradient norm and speed), and
+// writing a checkpoint every CheckpointEvery steps and when the run reaches
+// TotalSteps. When ctx is cancelled it writes a checkpoint of the current
+// step and returns ctx.Err(); Resume continues from there.
 func (t *Trainer) TrainSteps(ctx context.Context, n int) error {
 	end := min(t.step+max(n, 0), t.cfg.TotalSteps)
 	saved := -1
+	counter := progress.NewCounter(t.cfg.Progress, float64(end-t.step), "steps", t.step)
+	defer counter.Finish(t.step >= end)
 	for t.step < end {
 		if err := ctx.Err(); err != nil {
 			if t.cfg.CheckpointDir != "" && saved != t.step {
@@ -443,12 +443,16 @@ func (t *Trainer) TrainSteps(ctx context.Context, n int) error {
 			}
 			return err
 		}
+		before := t.step
 		if err := t.doSteps(t.nextChunk(end)); err != nil {
 			return err
 		}
+		stage := ""
 		if t.step%t.cfg.LogEvery == 0 || t.step == t.cfg.TotalSteps {
 			t.record()
+			stage = t.history[len(t.history)-1].summary()
 		}
+		counter.Add(float64(t.step-before), stage)
 		if t.cfg.CheckpointDir != "" && ((t.cfg.CheckpointEvery > 0 && t.step%t.cfg.CheckpointEvery == 0) ||
 			t.step == t.cfg.TotalSteps) {
 			if _, err := t.SaveCheckpoint(); err != nil {

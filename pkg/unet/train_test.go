@@ -13,6 +13,7 @@ import (
 
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/progress"
 )
 
 func tinyTrainConfig() TrainConfig {
@@ -170,8 +171,8 @@ func TestInterruptWritesCheckpoint(t *testing.T) {
 	tc := tinyTrainConfig()
 	tc.TotalSteps, tc.LogEvery, tc.CheckpointDir = 1000, 3, t.TempDir()
 	tc.CheckpointEvery, tc.KeepCheckpoints = 2, 2
-	tc.Progress = func(p Progress) {
-		if p.Step == 6 {
+	tc.Progress = func(u progress.Update) {
+		if u.Done == 6 {
 			cancel()
 		}
 	}
@@ -317,7 +318,7 @@ func TestLoopMatchesSingleSteps(t *testing.T) {
 		t.Skip("the pure-Go backend runs one step per execution")
 	}
 	data := tinyData(10)
-	run := func(stepsPerExec int) (map[string][]float32, []Progress) {
+	run := func(stepsPerExec int) (map[string][]float32, []Record) {
 		tc := tinyTrainConfig()
 		tc.TotalSteps, tc.LogEvery, tc.StepsPerExec = 30, 30, stepsPerExec
 		net, err := New(be, tinyConfig())
@@ -352,4 +353,51 @@ func TestLoopMatchesSingleSteps(t *testing.T) {
 		t.Errorf("loss records differ: loops %+v, single steps %+v", hLoop, hSingle)
 	}
 	t.Logf("max |Δ| = %.3g, mean loss %.6f vs %.6f", worst, hLoop[0].Loss, hSingle[0].Loss)
+}
+
+// TestResumeRefusesOtherHyperparameters: a checkpoint of a run with another
+// batch size (or seed, or learning rate) must not be continued silently;
+// a longer TotalSteps may.
+func TestResumeRefusesOtherHyperparameters(t *testing.T) {
+	be := backend.Must()
+	dir := t.TempDir()
+	tc := tinyTrainConfig()
+	tc.TotalSteps, tc.CheckpointDir = 2, dir
+	net, err := New(be, tinyConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := NewTrainer(net, tinyData(5), tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Train(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		edit func(*TrainConfig)
+		want string
+	}{
+		{func(c *TrainConfig) { c.BatchSize++ }, "BatchSize"},
+		{func(c *TrainConfig) { c.Seed++ }, "Seed"},
+		{func(c *TrainConfig) { c.LR *= 2 }, "LR"},
+	} {
+		other := tc
+		c.edit(&other)
+		net, _ := New(be, tinyConfig())
+		tr, err := NewTrainer(net, tinyData(5), other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Resume(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("resuming with another %s: %v", c.want, err)
+		}
+	}
+	longer := tc
+	longer.TotalSteps = 4
+	net, _ = New(be, tinyConfig())
+	tr, _ = NewTrainer(net, tinyData(5), longer)
+	if p, err := tr.Resume(); err != nil || p == "" || tr.Step() != 2 {
+		t.Errorf("extending the run: resumed %q at step %d, %v", p, tr.Step(), err)
+	}
 }

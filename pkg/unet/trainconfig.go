@@ -1,8 +1,10 @@
 package unet
 
 import (
-	"fmt"
 	"math"
+
+	"github.com/molrg/molrg/pkg/param"
+	"github.com/molrg/molrg/pkg/progress"
 
 	"github.com/molrg/molrg/pkg/diffusion"
 )
@@ -22,13 +24,13 @@ type TrainConfig struct {
 	Seed            uint64  // seeds minibatches, σ, ε and dropout: each is a function of (Seed, step)
 
 	StepsPerExec    int    // optimizer steps per graph execution (a While loop), 1..1000; the pure-Go backend runs 1
-	LogEvery        int    // a Progress record every LogEvery steps, ≥ 1
+	LogEvery        int    // a Record of the history every LogEvery steps, ≥ 1
 	CheckpointDir   string // where checkpoints go; "" = no checkpoints
 	CheckpointEvery int    // steps between checkpoints, ≥ 0 (0: only at the end or on interrupt)
 	KeepCheckpoints int    // keep the newest K checkpoints, ≥ 0 (0 = keep all, e.g. for Figure 7 snapshots)
 
-	// Progress, when set, receives every Progress record.
-	Progress func(Progress) `json:"-"`
+	// Progress, when set, is told the steps done as training goes.
+	Progress progress.Func `json:"-"`
 }
 
 // DefaultTrainConfig is a CPU-sized run: Adam(1e-3, 0.9, 0.999, 1e-8),
@@ -69,35 +71,35 @@ func (c TrainConfig) Validate() error {
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case !(c.LR > 0) || !finite(c.LR):
-		return fmt.Errorf("unet: LR = %g, want finite > 0", c.LR)
+		return param.Errorf("unet", "LR", c.LR, "finite > 0")
 	case !(c.Beta1 >= 0 && c.Beta1 < 1):
-		return fmt.Errorf("unet: Beta1 = %g, want in [0, 1)", c.Beta1)
+		return param.Errorf("unet", "Beta1", c.Beta1, "in [0, 1)")
 	case !(c.Beta2 >= 0 && c.Beta2 < 1):
-		return fmt.Errorf("unet: Beta2 = %g, want in [0, 1)", c.Beta2)
+		return param.Errorf("unet", "Beta2", c.Beta2, "in [0, 1)")
 	case !(c.Eps > 0) || !finite(c.Eps):
-		return fmt.Errorf("unet: Eps = %g, want finite > 0", c.Eps)
+		return param.Errorf("unet", "Eps", c.Eps, "finite > 0")
 	case !(c.LRRampupKimg >= 0) || !finite(c.LRRampupKimg):
-		return fmt.Errorf("unet: LRRampupKimg = %g, want finite ≥ 0", c.LRRampupKimg)
+		return param.Errorf("unet", "LRRampupKimg", c.LRRampupKimg, "finite ≥ 0")
 	case !(c.EMAHalfLifeKimg >= 0) || !finite(c.EMAHalfLifeKimg):
-		return fmt.Errorf("unet: EMAHalfLifeKimg = %g, want finite ≥ 0", c.EMAHalfLifeKimg)
+		return param.Errorf("unet", "EMAHalfLifeKimg", c.EMAHalfLifeKimg, "finite ≥ 0")
 	case !(c.EMARampupRatio >= 0) || !finite(c.EMARampupRatio):
-		return fmt.Errorf("unet: EMARampupRatio = %g, want finite ≥ 0", c.EMARampupRatio)
+		return param.Errorf("unet", "EMARampupRatio", c.EMARampupRatio, "finite ≥ 0")
 	case c.BatchSize < 1:
-		return fmt.Errorf("unet: BatchSize = %d, want ≥ 1", c.BatchSize)
+		return param.Errorf("unet", "BatchSize", c.BatchSize, "≥ 1")
 	case c.TotalSteps < 1:
-		return fmt.Errorf("unet: TotalSteps = %d, want ≥ 1", c.TotalSteps)
+		return param.Errorf("unet", "TotalSteps", c.TotalSteps, "≥ 1")
 	case !finite(c.PMean):
-		return fmt.Errorf("unet: PMean = %g, want finite", c.PMean)
+		return param.Errorf("unet", "PMean", c.PMean, "finite")
 	case !(c.PStd > 0) || !finite(c.PStd):
-		return fmt.Errorf("unet: PStd = %g, want finite > 0", c.PStd)
+		return param.Errorf("unet", "PStd", c.PStd, "finite > 0")
 	case c.StepsPerExec < 1 || c.StepsPerExec > 1000:
-		return fmt.Errorf("unet: StepsPerExec = %d, want 1 ≤ StepsPerExec ≤ 1000", c.StepsPerExec)
+		return param.Errorf("unet", "StepsPerExec", c.StepsPerExec, "1 ≤ StepsPerExec ≤ 1000")
 	case c.LogEvery < 1:
-		return fmt.Errorf("unet: LogEvery = %d, want ≥ 1", c.LogEvery)
+		return param.Errorf("unet", "LogEvery", c.LogEvery, "≥ 1")
 	case c.CheckpointEvery < 0:
-		return fmt.Errorf("unet: CheckpointEvery = %d, want ≥ 0", c.CheckpointEvery)
+		return param.Errorf("unet", "CheckpointEvery", c.CheckpointEvery, "≥ 0")
 	case c.KeepCheckpoints < 0:
-		return fmt.Errorf("unet: KeepCheckpoints = %d, want ≥ 0", c.KeepCheckpoints)
+		return param.Errorf("unet", "KeepCheckpoints", c.KeepCheckpoints, "≥ 0")
 	}
 	return nil
 }

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package phase
-
-import "os"
-
-// lockFile does nothing where flock is not available.
-func lockFile(*os.File) error { return nil }
