@@ -158,7 +158,7 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // NoiseLevels returns the discretized time axis Algorithm 1 draws from:
 // Levels when set, else diffusion.UniformLevels(T, SigmaMin, SigmaMax,
 // Lambda).
-func (c *Config) NoiseLevels() ([]diffusion.Level, error) {
+func (c Config) NoiseLevels() ([]diffusion.Level, error) {
 	if c.Levels != nil {
 		return append([]diffusion.Level(nil), c.Levels...), diffusion.CheckLevels(c.Levels)
 	}

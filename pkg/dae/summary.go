@@ -23,7 +23,7 @@ type Summary struct {
 
 // Summary returns the settings of c that change the result (its noise
 // levels are nil when c's are invalid).
-func (c *Config) Summary() Summary {
+func (c Config) Summary() Summary {
 	lv, _ := c.NoiseLevels()
 	return Summary{DAE: c.Parameterization.String(), Dims: c.Dims, Pi: c.Pi, Levels: lv, StepSize: c.StepSize,
 		FinalStepSize: c.FinalStepSize, BatchSize: c.BatchSize, Steps: c.Steps, Init: c.Init.String(),
