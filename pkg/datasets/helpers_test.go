@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"hash/crc32"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -100,3 +102,11 @@ func seqBytes(n int, mul, add int) []byte {
 	}
 	return out
 }
+
+// fixIHDRCRC recomputes the CRC of a PNG's IHDR chunk (bytes 12..28 are the
+// type and data, 29..32 the CRC).
+func fixIHDRCRC(b []byte) {
+	binary.BigEndian.PutUint32(b[29:33], crc32.ChecksumIEEE(b[12:29]))
+}
+
+func newSplitPCG(seed uint64) *rand.PCG { return rand.NewPCG(seed, 0x6461746173657473) }

@@ -51,7 +51,7 @@ func decodePNG(name string, data []byte, maxPixels int) (*pngPixels, error) {
 	if cfg.Width < 1 || cfg.Height < 1 {
 		return nil, fmt.Errorf("datasets: PNG file %s: size %d×%d, want at least 1×1", name, cfg.Width, cfg.Height)
 	}
-	if px, ok := product(int64(maxPixels), int64(cfg.Width), int64(cfg.Height)); !ok {
+	if px := int64(cfg.Width) * int64(cfg.Height); px > int64(maxPixels) {
 		return nil, fmt.Errorf("datasets: PNG file %s: size %d×%d = %d pixels, over the limit of %d (PNGOptions.MaxPixels)",
 			name, cfg.Width, cfg.Height, px, maxPixels)
 	}
@@ -99,16 +99,40 @@ func decodePNG(name string, data []byte, maxPixels int) (*pngPixels, error) {
 				set(y*w+x, v, v, v, 1)
 			}
 		}
-	default: // paletted, 16-bit and the rest: through 16-bit non-premultiplied colour
-		const k16 = 1.0 / 0xffff
+	default: // paletted, 16-bit and the rest, colour by colour
 		for y := range h {
 			for x := range w {
-				c := color.NRGBA64Model.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.NRGBA64)
-				set(y*w+x, float32(c.R)*k16, float32(c.G)*k16, float32(c.B)*k16, float32(c.A)*k16)
+				r, g, bl, a := straight(img.At(b.Min.X+x, b.Min.Y+y))
+				set(y*w+x, r, g, bl, a)
 			}
 		}
 	}
 	return p, nil
+}
+
+// straight returns the straight (not premultiplied) colour and alpha of c
+// in [0, 1]: exactly for the colour types image/png produces, through
+// 16-bit premultiplied values for the others.
+func straight(c color.Color) (r, g, b, a float32) {
+	const k8, k16 = 1.0 / 0xff, 1.0 / 0xffff
+	switch c := c.(type) {
+	case color.NRGBA:
+		return float32(c.R) * k8, float32(c.G) * k8, float32(c.B) * k8, float32(c.A) * k8
+	case color.NRGBA64:
+		return float32(c.R) * k16, float32(c.G) * k16, float32(c.B) * k16, float32(c.A) * k16
+	case color.Gray:
+		v := float32(c.Y) * k8
+		return v, v, v, 1
+	case color.Gray16:
+		v := float32(c.Y) * k16
+		return v, v, v, 1
+	}
+	pr, pg, pb, pa := c.RGBA() // premultiplied, 16-bit
+	if pa == 0 {
+		return 0, 0, 0, 0
+	}
+	u := 1 / float32(pa)
+	return min(float32(pr)*u, 1), min(float32(pg)*u, 1), min(float32(pb)*u, 1), float32(pa) * k16
 }
 
 // background returns the background colour as straight RGB in [0, 1].
@@ -116,8 +140,8 @@ func background(c color.Color) [3]float32 {
 	if c == nil {
 		return [3]float32{1, 1, 1}
 	}
-	n := color.NRGBA64Model.Convert(c).(color.NRGBA64)
-	return [3]float32{float32(n.R) / 0xffff, float32(n.G) / 0xffff, float32(n.B) / 0xffff}
+	r, g, b, _ := straight(c)
+	return [3]float32{r, g, b}
 }
 
 // LoadPNGFiles decodes the PNG files at paths, which must all have the same

@@ -34,7 +34,7 @@ func (im *Images) Split(n, held int, seed uint64) (train, heldOut *Images, err e
 // of them) and heldOut (held of them, nil when held is 0), disjoint.
 func SplitIndices(total, n, held int, seed uint64) (train, heldOut []int, err error) {
 	if n < 1 || held < 0 || n > total-held {
-		return nil, nil, fmt.Errorf("datasets: SplitIndices(total = %d, n = %d, held = %d): want n ≥ 1, held ≥ 0 and n + held ≤ total", total, n, held)
+		return nil, nil, fmt.Errorf("datasets: split of %d images into n = %d and held = %d: want n ≥ 1, held ≥ 0 and n + held ≤ %d", total, n, held, total)
 	}
 	perm := Permutation(total, seed)
 	if held == 0 {
