@@ -25,12 +25,13 @@ var CIFAR10Classes = []string{"airplane", "automobile", "bird", "cat", "deer", "
 var CIFAR10Files = []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}
 
 // LoadCIFAR10 reads CIFAR-10 binary batch files and returns their images
-// (32×32×3, channels-last) in file order, with labels and ClassNames.
+// (32×32×3, channels-last) in file order, with labels and ClassNames. Every
+// file's size is checked before any is read.
 func LoadCIFAR10(paths ...string) (*Images, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("datasets: LoadCIFAR10: no files given, want at least one data_batch_*.bin")
 	}
-	var parts []*Images
+	var total int64
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -39,17 +40,27 @@ func LoadCIFAR10(paths ...string) (*Images, error) {
 		if err := checkCIFARSize(p, st.Size()); err != nil {
 			return nil, err
 		}
+		total += st.Size()
+	}
+	if err := checkCIFARSize("(all files)", total); err != nil {
+		return nil, err
+	}
+	n := int(total / cifarRecordSize)
+	im := &Images{N: n, H: CIFARSize, W: CIFARSize, C: 3, ClassNames: CIFAR10Classes,
+		Pix: make([]float32, 0, n*3*cifarPixels), Labels: make([]int, 0, n)}
+	for _, p := range paths {
 		data, err := readFileLimited(p)
 		if err != nil {
 			return nil, err
 		}
-		im, err := DecodeCIFAR10(p, data)
-		if err != nil {
+		if err := decodeCIFAR10(p, data, im); err != nil {
 			return nil, err
 		}
-		parts = append(parts, im)
 	}
-	return Concat(parts...)
+	if im.N != len(im.Labels) {
+		return nil, fmt.Errorf("datasets: CIFAR-10 files changed while being read: %d records, then %d", im.N, len(im.Labels))
+	}
+	return im, nil
 }
 
 // LoadCIFAR10Dir reads the binary CIFAR-10 in dir (the folder
@@ -88,19 +99,32 @@ func DecodeCIFAR10(name string, data []byte) (*Images, error) {
 	}
 	n := len(data) / cifarRecordSize
 	im := &Images{N: n, H: CIFARSize, W: CIFARSize, C: 3, ClassNames: CIFAR10Classes,
-		Pix: make([]float32, n*3*cifarPixels), Labels: make([]int, n)}
-	for i := range n {
-		rec := data[i*cifarRecordSize : (i+1)*cifarRecordSize]
-		if rec[0] >= byte(len(CIFAR10Classes)) {
-			return nil, fmt.Errorf("datasets: CIFAR-10 file %s: record %d (byte offset %d) has label %d, want 0..9", name, i, i*cifarRecordSize, rec[0])
-		}
-		im.Labels[i] = int(rec[0])
-		out := im.Pix[i*3*cifarPixels:]
-		for p := range cifarPixels { // channels-first → channels-last
-			out[3*p] = byteValue[rec[1+p]]
-			out[3*p+1] = byteValue[rec[1+cifarPixels+p]]
-			out[3*p+2] = byteValue[rec[1+2*cifarPixels+p]]
-		}
+		Pix: make([]float32, 0, n*3*cifarPixels), Labels: make([]int, 0, n)}
+	if err := decodeCIFAR10(name, data, im); err != nil {
+		return nil, err
 	}
 	return im, nil
+}
+
+// decodeCIFAR10 appends the records of data (checked to be whole) to
+// im.Pix and im.Labels.
+func decodeCIFAR10(name string, data []byte, im *Images) error {
+	if err := checkCIFARSize(name, int64(len(data))); err != nil {
+		return err
+	}
+	var px [3 * cifarPixels]float32
+	for i := range len(data) / cifarRecordSize {
+		rec := data[i*cifarRecordSize : (i+1)*cifarRecordSize]
+		if rec[0] >= byte(len(CIFAR10Classes)) {
+			return fmt.Errorf("datasets: CIFAR-10 file %s: record %d (byte offset %d) has label %d, want 0..9", name, i, i*cifarRecordSize, rec[0])
+		}
+		for p := range cifarPixels { // channels-first → channels-last
+			px[3*p] = byteValue[rec[1+p]]
+			px[3*p+1] = byteValue[rec[1+cifarPixels+p]]
+			px[3*p+2] = byteValue[rec[1+2*cifarPixels+p]]
+		}
+		im.Pix = append(im.Pix, px[:]...)
+		im.Labels = append(im.Labels, int(rec[0]))
+	}
+	return nil
 }

