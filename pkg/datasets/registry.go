@@ -23,6 +23,12 @@ type Info struct {
 	Install  string   // how it gets onto a machine
 }
 
+const (
+	emojiSource  = "npm emoji-datasource-google 16.0.0: img/google/64/*.png and emoji.json (categories, subcategories, skin tones), installed into .data/node_modules."
+	emojiLicense = "Images: Apache-2.0 (Google Noto Emoji). Package data and code: MIT (Cal Henderson, emoji-data)."
+	npmInstall   = "`make setup` (npm ci in .data/, versions pinned by kernels/data/package-lock.json)."
+)
+
 // dataset is a registry entry: its description and its loader.
 type dataset struct {
 	info Info
@@ -55,8 +61,8 @@ var registry = []dataset{
 		Title:    "Noto emoji (Google), 3786 colour images, 32×32 RGB on white by default (64×64 RGBA in the package)",
 		Contents: "Every emoji with a Google image in emoji-datasource-google 16.0.0 (Noto Emoji v2.048, Emoji 16.0): 1911 base emoji and 1875 skin-tone variations, labelled by their 10 Unicode categories (Smileys & Emotion 169, People & Body 2261, Component 5, Animals & Nature 159, Food & Drink 131, Travel & Places 218, Activities 85, Objects 264, Symbols 224, Flags 270). Colour is composited over a white background (Background to change it), the alpha channel is kept in Mask, and the 64×64 originals are area-averaged to 32×32 (Size to change it).",
 		Images:   3786, H: 32, W: 32, C: 3, Classes: EmojiCategories,
-		Source:   "npm emoji-datasource-google 16.0.0: img/google/64/*.png and emoji.json (categories, subcategories, skin tones), installed into .data/node_modules.",
-		License:  "Images: Apache-2.0 (Google Noto Emoji). Package data and code: MIT (Cal Henderson, emoji-data).",
+		Source:   emojiSource,
+		License:  emojiLicense,
 		StandsIn: "The colour set, standing in for CIFAR-10's 32×32×3 format and, through its subsets emoji-people and emoji-animals, for CelebA/FFHQ and AFHQ: faces, people and animals of one drawing style, so that images of one kind share a low-dimensional structure, as the paper assumes.",
 		Install:  "`make setup` (npm ci in .data/, versions pinned by kernels/data/package-lock.json).",
 	}, loadEmojiSet()},
@@ -65,18 +71,20 @@ var registry = []dataset{
 		Title:    "Noto emoji of faces and people: categories Smileys & Emotion and People & Body, 2430 images 32×32 RGB",
 		Contents: "The emoji data set restricted to Smileys & Emotion (169: faces, cat and monkey faces, hearts) and People & Body (2261: persons, roles, gestures, hands and body parts, each in up to five skin tones plus the yellow default).",
 		Images:   2430, H: 32, W: 32, C: 3, Classes: EmojiCategories,
-		Source: "As emoji.", License: "As emoji.",
+		Source:   emojiSource,
+		License:  emojiLicense,
 		StandsIn: "CelebA and FFHQ (faces): the largest face-like colour set a registry ships; skin-tone variations give many images that differ along few directions, as face data sets do.",
-		Install:  "As emoji.",
+		Install:  npmInstall,
 	}, loadEmojiSet("Smileys & Emotion", "People & Body")},
 	{Info{
 		Name:     "emoji-animals",
 		Title:    "Noto emoji of animals and plants: category Animals & Nature, 159 images 32×32 RGB",
 		Contents: "The emoji data set restricted to Animals & Nature: 130 animals (66 mammals, 22 birds, 17 marine, 16 bugs, 8 reptiles, 1 amphibian) and 29 plants.",
 		Images:   159, H: 32, W: 32, C: 3, Classes: EmojiCategories,
-		Source: "As emoji.", License: "As emoji.",
+		Source:   emojiSource,
+		License:  emojiLicense,
 		StandsIn: "AFHQ (animal faces), on a much smaller scale: enough for the rank experiment of Figure 3(a) and the small-N end of Figure 5(b), not for its large-N end.",
-		Install:  "As emoji.",
+		Install:  npmInstall,
 	}, loadEmojiSet("Animals & Nature")},
 	{Info{
 		Name:     "cifar-10",
