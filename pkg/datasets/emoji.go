@@ -91,6 +91,12 @@ func ReadEmojiIndex(pkgDir string) ([]Emoji, error) {
 // groups (all of them when groups is empty). It is an error if a group
 // names no emoji.
 func MatchEmoji(index []Emoji, groups ...string) ([]Emoji, error) {
+	return matchEmoji(index, true, groups...)
+}
+
+// matchEmoji is MatchEmoji; when strict is false, groups that match no
+// emoji are not an error.
+func matchEmoji(index []Emoji, strict bool, groups ...string) ([]Emoji, error) {
 	if len(groups) == 0 {
 		return index, nil
 	}
@@ -108,10 +114,13 @@ func MatchEmoji(index []Emoji, groups ...string) ([]Emoji, error) {
 		}
 	}
 	for g, ok := range found {
-		if !ok {
+		if !ok && strict {
 			return nil, fmt.Errorf("datasets: emoji group %q matches no emoji here; a group is a category (%q) or a subcategory (e.g. \"face-smiling\", \"animal-mammal\")",
 				groups[g], EmojiCategories)
 		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("datasets: no emoji in the groups %q", groups)
 	}
 	return out, nil
 }

@@ -301,7 +301,7 @@ func loadEmojiSet(categories ...string) func(o *loadOptions) (*Images, error) {
 		if err != nil {
 			return nil, err
 		}
-		if index, err = MatchEmoji(index, categories...); err != nil {
+		if index, err = matchEmoji(index, false, categories...); err != nil {
 			return nil, err
 		}
 		if len(o.classes) > 0 {

@@ -115,10 +115,16 @@ func goMNISTVersionBuilt() string {
 }
 
 // ModuleCacheDirs returns the candidate Go module caches, in the order they
-// are searched: $GOMODCACHE, then pkg/mod under each $GOPATH entry, then
-// `go env GOMODCACHE` (when the go command is on the PATH; it also sees
-// settings made with `go env -w`), then ~/go/pkg/mod.
+// are searched: $GOMODCACHE, pkg/mod under each $GOPATH entry, ~/go/pkg/mod
+// (the default), then `go env GOMODCACHE` when the go command is on the
+// PATH (it also sees settings made with `go env -w`).
 func ModuleCacheDirs() []string {
+	return append(envModuleCacheDirs(), goEnvModuleCache()...)
+}
+
+// envModuleCacheDirs returns the module caches named by the environment
+// and the default one, without running the go command.
+func envModuleCacheDirs() []string {
 	var dirs []string
 	add := func(d string) {
 		if d != "" && !slices.Contains(dirs, d) {
@@ -131,17 +137,26 @@ func ModuleCacheDirs() []string {
 			add(filepath.Join(p, "pkg", "mod"))
 		}
 	}
-	if goBin, err := exec.LookPath("go"); err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if out, err := exec.CommandContext(ctx, goBin, "env", "GOMODCACHE").Output(); err == nil {
-			add(strings.TrimSpace(string(out)))
-		}
-	}
 	if home, err := os.UserHomeDir(); err == nil {
 		add(filepath.Join(home, "go", "pkg", "mod"))
 	}
 	return dirs
+}
+
+// goEnvModuleCache returns `go env GOMODCACHE`, or nothing when the go
+// command is not on the PATH or fails within 10 s.
+func goEnvModuleCache() []string {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, goBin, "env", "GOMODCACHE").Output()
+	if d := strings.TrimSpace(string(out)); err == nil && d != "" {
+		return []string{d}
+	}
+	return nil
 }
 
 // moduleDir returns the folder of module path@version in the module cache
@@ -158,16 +173,27 @@ func moduleDir(path, version, rel string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("datasets: module version %q: %w", version, err)
 	}
-	caches := ModuleCacheDirs()
 	var tried []string
-	for _, c := range caches {
-		d := filepath.Join(c, filepath.FromSlash(ep+"@"+ev))
-		if _, err := os.Stat(filepath.Join(d, filepath.FromSlash(rel))); err == nil {
-			return d, nil
-		} else if !errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("datasets: %w", err)
+	try := func(caches []string) (string, error) {
+		for _, c := range caches {
+			d := filepath.Join(c, filepath.FromSlash(ep+"@"+ev))
+			if slices.Contains(tried, d) {
+				continue
+			}
+			if _, err := os.Stat(filepath.Join(d, filepath.FromSlash(rel))); err == nil {
+				return d, nil
+			} else if !errors.Is(err, os.ErrNotExist) {
+				return "", fmt.Errorf("datasets: %w", err)
+			}
+			tried = append(tried, d)
 		}
-		tried = append(tried, d)
+		return "", nil
+	}
+	// The go command is run only when the environment's caches lack the module.
+	for _, caches := range [][]string{envModuleCacheDirs(), goEnvModuleCache()} {
+		if d, err := try(caches); d != "" || err != nil {
+			return d, err
+		}
 	}
 	return "", fmt.Errorf("datasets: Go module %s@%s is not in the module cache (looked for %s in %s): run `make setup`, or `go mod download %s` in the molrg checkout",
 		path, version, rel, strings.Join(tried, ", "), path)
