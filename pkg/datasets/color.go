@@ -11,9 +11,12 @@ const (
 
 // Gray returns one-channel images: the luma Y = 0.299·R + 0.587·G + 0.114·B
 // of RGB images, or a copy of gray ones. Labels, names and mask are kept.
-func (im *Images) Gray() *Images {
+func (im *Images) Gray() (*Images, error) {
+	if err := im.checkShape(); err != nil {
+		return nil, err
+	}
 	if im.C == 1 {
-		return im.withPix(im.H, im.W, 1, append([]float32(nil), im.Pix...))
+		return im.withPix(im.H, im.W, 1, append([]float32(nil), im.Pix...)), nil
 	}
 	hw := im.N * im.H * im.W
 	out := make([]float32, hw)
@@ -22,18 +25,21 @@ func (im *Images) Gray() *Images {
 		y := lumaR*float64(q[0]) + lumaG*float64(q[1]) + lumaB*float64(q[2])
 		out[p] = float32(min(max(y, -1), 1))
 	}
-	return im.withPix(im.H, im.W, 1, out)
+	return im.withPix(im.H, im.W, 1, out), nil
 }
 
 // RGB returns three-channel images: each gray value repeated in R, G and B,
 // or a copy of RGB ones. Labels, names and mask are kept.
-func (im *Images) RGB() *Images {
+func (im *Images) RGB() (*Images, error) {
+	if err := im.checkShape(); err != nil {
+		return nil, err
+	}
 	if im.C == 3 {
-		return im.withPix(im.H, im.W, 3, append([]float32(nil), im.Pix...))
+		return im.withPix(im.H, im.W, 3, append([]float32(nil), im.Pix...)), nil
 	}
 	out := make([]float32, 3*len(im.Pix))
 	for p, v := range im.Pix {
 		out[3*p], out[3*p+1], out[3*p+2] = v, v, v
 	}
-	return im.withPix(im.H, im.W, 3, out)
+	return im.withPix(im.H, im.W, 3, out), nil
 }

@@ -11,7 +11,10 @@ func TestGrayRGB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := im.Gray()
+	g, err := im.Gray()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if g.C != 1 || g.N != 1 || g.H != 2 || g.W != 2 {
 		t.Fatalf("Gray: got %v", g)
 	}
@@ -21,7 +24,10 @@ func TestGrayRGB(t *testing.T) {
 		want = append(want, 2*(0.299*r+0.587*gg+0.114*b)/255-1)
 	}
 	checkClose(t, "Gray", g.Pix, want, 1e-6)
-	rgb := g.RGB()
+	rgb, err := g.RGB()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if rgb.C != 3 {
 		t.Fatalf("RGB: C = %d", rgb.C)
 	}
@@ -32,9 +38,12 @@ func TestGrayRGB(t *testing.T) {
 			}
 		}
 	}
-	checkClose(t, "Gray∘RGB", rgb.Gray().Pix, toF64(g.Pix), 1e-6)
+	back, _ := rgb.Gray()
+	checkClose(t, "Gray∘RGB", back.Pix, toF64(g.Pix), 1e-6)
 	// Copies, not views.
-	if &g.Gray().Pix[0] == &g.Pix[0] || &rgb.RGB().Pix[0] == &rgb.Pix[0] {
+	g2, _ := g.Gray()
+	rgb2, _ := rgb.RGB()
+	if &g2.Pix[0] == &g.Pix[0] || &rgb2.Pix[0] == &rgb.Pix[0] {
 		t.Fatal("Gray of gray / RGB of RGB must copy")
 	}
 }

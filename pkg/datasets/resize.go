@@ -11,6 +11,9 @@ import "fmt"
 // mask, if any, is resized the same way. Weights are exact ratios of
 // integers; sums are formed in float64.
 func (im *Images) Resize(h, w int) (*Images, error) {
+	if err := im.checkShape(); err != nil {
+		return nil, err
+	}
 	if h < 1 || w < 1 {
 		return nil, fmt.Errorf("datasets: Resize to %d×%d, want h ≥ 1 and w ≥ 1", h, w)
 	}

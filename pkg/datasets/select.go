@@ -10,6 +10,9 @@ import (
 // is outside [0, len(ClassNames)) when ClassNames is set, or if no image
 // matches.
 func (im *Images) SelectLabels(labels ...int) (*Images, error) {
+	if err := im.checkShape(); err != nil {
+		return nil, err
+	}
 	if im.Labels == nil {
 		return nil, fmt.Errorf("datasets: SelectLabels: the images have no labels")
 	}
@@ -41,6 +44,9 @@ func (im *Images) SelectLabels(labels ...int) (*Images, error) {
 // or if one of cats names no image (the message lists the categories
 // there are).
 func (im *Images) SelectCategories(cats ...string) (*Images, error) {
+	if err := im.checkShape(); err != nil {
+		return nil, err
+	}
 	if im.Categories == nil {
 		return nil, fmt.Errorf("datasets: SelectCategories: the images have no categories")
 	}
@@ -64,7 +70,8 @@ func (im *Images) SelectCategories(cats ...string) (*Images, error) {
 
 // CountLabels returns how many images have each label: counts[l] for
 // l in [0, len(ClassNames)) (or up to the largest label when ClassNames is
-// nil); nil if the images have no labels.
+// nil); nil if the images have no labels. Negative labels (invalid) are not
+// counted.
 func (im *Images) CountLabels() []int {
 	if im.Labels == nil {
 		return nil
@@ -75,7 +82,9 @@ func (im *Images) CountLabels() []int {
 	}
 	counts := make([]int, n)
 	for _, l := range im.Labels {
-		counts[l]++
+		if l >= 0 {
+			counts[l]++
+		}
 	}
 	return counts
 }

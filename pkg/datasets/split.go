@@ -15,6 +15,9 @@ import (
 // for any larger n. Both keep the permutation's order. held may be 0 (the
 // held-out set is then nil); n + held must be ≤ N.
 func (im *Images) Split(n, held int, seed uint64) (train, heldOut *Images, err error) {
+	if err := im.checkShape(); err != nil {
+		return nil, nil, err
+	}
 	ti, hi, err := SplitIndices(im.N, n, held, seed)
 	if err != nil {
 		return nil, nil, err
