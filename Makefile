@@ -1,7 +1,7 @@
 # The project's two commands (see README.md).
 .PHONY: setup test
 
-# Installs everything into .venv/, .tools/ and kernels/node_modules (idempotent).
+# Installs everything into .venv/, .tools/, .data/ and kernels/node_modules (idempotent).
 setup:
 	bash kernels/setup.sh
 

