@@ -1,5 +1,5 @@
 # The project's two commands (see README.md).
-.PHONY: setup test
+.PHONY: setup test reliability
 
 # Installs everything into .venv/, .tools/, .data/ and kernels/node_modules (idempotent).
 setup:
@@ -9,3 +9,9 @@ setup:
 # browser test (JupyterLab + chromium).
 test:
 	bash kernels/test.sh
+
+# Hostile-user checks of the built binary: ~200 bad inputs (never a stack
+# trace), kill -9 and resume of every resumable command, two runs on one folder.
+reliability:
+	go build -o .tools/bin/molrg ./cmd/molrg
+	.venv/bin/python kernels/reliability.py
