@@ -13,5 +13,5 @@ test:
 # Hostile-user checks of the built binary: ~200 bad inputs (never a stack
 # trace), kill -9 and resume of every resumable command, two runs on one folder.
 reliability:
-	go build -o .tools/bin/molrg ./cmd/molrg
+	GOEXPERIMENT=simd GOTOOLCHAIN=local go build -o .tools/bin/molrg ./cmd/molrg
 	.venv/bin/python kernels/reliability.py
