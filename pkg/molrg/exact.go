@@ -137,7 +137,7 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 	r, p := make([][]*big.Float, kk), make([][]*big.Float, kk)
 	rr := make([]*big.Float, kk)
 	in := boundIn{u: u, logw: make([]float64, kk), e: make([]float64, kk),
-		eProj: make([]xf, kk), nr: make([]xf, kk), np: make([]xf, kk)}
+		eR: make([]xf, kk), eP: make([]xf, kk), nr: make([]xf, kk), np: make([]xf, kk)}
 	kmin := 0
 	for k, rows := range e.u {
 		d := len(rows[0])
@@ -163,14 +163,17 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 		}
 		in.nr[k] = bigXf(rr[k]).sqrt()
 		in.np[k] = bigNorm(p[k])
-		in.eProj[k] = u.mul(bigNorm(b)).scale(1.01 * float64(2*d*d+2*n+16)).add(u.mul(in.nr[k]).scale(2))
+		// p_k = U_k c with c = G⁻¹b, b exact: error ∝ ‖b‖ (0 when x ⟂ U_k);
+		// r_k = x − p_k adds one rounding.
+		in.eP[k] = u.mul(bigNorm(b)).scale(1.01 * float64(2*d*d+2*n+16))
+		in.eR[k] = in.eP[k].add(u.mul(in.nr[k]).scale(2))
 		if rr[k].Cmp(rr[kmin]) < 0 {
 			kmin = k
 		}
 	}
 	errR := make([]xf, kk)
 	for k := range kk {
-		errR[k] = in.eProj[k].mul(in.nr[k]).scale(2).add(in.eProj[k].mul(in.eProj[k])).add(u.mul(bigXf(rr[k])).scale(float64(n + 2)))
+		errR[k] = in.eR[k].mul(in.nr[k]).scale(2).add(in.eR[k].mul(in.eR[k])).add(u.mul(bigXf(rr[k])).scale(float64(n + 2)))
 	}
 	phiX := bigXf(ep.phi)
 	nums := make([]*big.Float, kk)

@@ -145,7 +145,7 @@ type boundIn struct {
 	u        xf        // unit roundoff of the arithmetic
 	logw     []float64 // log of the computed weights, −Inf for a negligible component
 	e        []float64 // absolute error bound of each logit
-	eProj    []xf      // error bound of r_k and of p_k (Euclidean norm)
+	eR, eP   []xf      // error bounds of r_k and of p_k (Euclidean norm)
 	nr, np   []xf      // ‖r_k‖, ‖p_k‖
 	nT1, nT2 xf        // ‖Σw_k r_k‖, ‖Σw_k p_k‖
 	f1, f2   xf        // score = −(T1·f1 + T2·f2)
@@ -185,8 +185,8 @@ func ratio(err, v xf) float64 {
 // rowBound bounds the errors of one row. A perturbation of the logits by at
 // most e_k changes the normaliser by a factor in [1−S, 1+S] with
 // S = Σ_j w_j(e^{e_j} − 1), so |δw_k| ≤ w_k(e^{e_k}/(1−S) − 1); the sums
-// T1 = Σ w_k r_k and T2 = Σ w_k p_k then err by Σ_k (w_k·eProj_k + |δw_k|·‖r_k‖)
-// (resp. ‖p_k‖) plus rounding.
+// T1 = Σ w_k r_k and T2 = Σ w_k p_k then err by Σ_k (w_k·eR_k + |δw_k|·‖r_k‖)
+// (resp. w_k·eP_k + |δw_k|·‖p_k‖) plus rounding.
 func rowBound(in boundIn) boundOut {
 	k := len(in.logw)
 	eu := float64(k+4) * in.u.float()
@@ -213,8 +213,8 @@ func rowBound(in boundIn) boundOut {
 		dw := xfExp(in.logw[j] + logExpm1(in.e[j]+eu+shift))
 		out.w = math.Max(out.w, dw.float())
 		out.logit += w.float() * in.e[j]
-		errT1 = errT1.add(w.mul(in.eProj[j])).add(dw.mul(in.nr[j]))
-		errT2 = errT2.add(w.mul(in.eProj[j])).add(dw.mul(in.np[j]))
+		errT1 = errT1.add(w.mul(in.eR[j])).add(dw.mul(in.nr[j]))
+		errT2 = errT2.add(w.mul(in.eP[j])).add(dw.mul(in.np[j]))
 		sumR = sumR.add(w.mul(in.nr[j]))
 		sumP = sumP.add(w.mul(in.np[j]))
 	}
@@ -265,7 +265,7 @@ func (c *computer) fast(x []float64) *rowRes {
 	p := make([][]float64, kk)
 	rr := make([]float64, kk)
 	in := boundIn{u: xfOf(u), logw: make([]float64, kk), e: make([]float64, kk),
-		eProj: make([]xf, kk), nr: make([]xf, kk), np: make([]xf, kk)}
+		eR: make([]xf, kk), eP: make([]xf, kk), nr: make([]xf, kk), np: make([]xf, kk)}
 	kmin := 0
 	for k, q := range c.q {
 		_, d := q.Dims()
@@ -290,7 +290,8 @@ func (c *computer) fast(x []float64) *rowRes {
 		in.nr[k] = xfOf(math.Sqrt(rr[k]))
 		in.np[k] = xfOf(vecNorm(p[k]))
 		// 0x1p-1074·√n: entries of x that the scaling flushed to zero.
-		in.eProj[k] = xfOf(c.gamma[k]*nx + 0x1p-1074*math.Sqrt(float64(n)))
+		in.eR[k] = xfOf(c.gamma[k]*nx + 0x1p-1074*math.Sqrt(float64(n)))
+		in.eP[k] = in.eR[k]
 		if rr[k] < rr[kmin] {
 			kmin = k
 		}
@@ -298,7 +299,7 @@ func (c *computer) fast(x []float64) *rowRes {
 	phi := c.lv.phi.mul(pow2(2 * e)) // φ_t in the units of xs
 	errR := make([]xf, kk)           // error bound of ‖r_k‖²
 	for k := range kk {
-		ep := in.eProj[k]
+		ep := in.eR[k]
 		errR[k] = ep.mul(in.nr[k]).scale(2).add(ep.mul(ep)).add(xfOf(float64(n+2) * u * rr[k]))
 	}
 	logits := make([]float64, kk)
