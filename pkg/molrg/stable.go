@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/molrg/molrg/internal/memlimit"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -505,29 +506,52 @@ func (c *computer) row(i int, x []float64) (*rowRes, error) {
 	}
 	prec := c.initialPrec(x)
 	for {
+		if need, limit := c.exactBytes(prec), min(uint64(exactMemLimit), memlimit.Budget()); need > limit {
+			return nil, &AccuracyError{Quantity: what, Row: i, Bits: prec, Bound: bound,
+				Reason: fmt.Sprintf("%d-bit arithmetic would need ≈ %s of memory for these bases, more than the %s allowed", prec, memlimit.Bytes(need), memlimit.Bytes(limit))}
+		}
 		r = c.ex.row(c, x, prec)
 		if ok, what, bound = c.accurate(r); ok {
 			return r, nil
 		}
 		if prec >= maxPrec {
-			return nil, &AccuracyError{Quantity: what, Row: i, Bits: prec, Bound: bound}
+			return nil, &AccuracyError{Quantity: what, Row: i, Bits: prec, Bound: bound, Reason: fmt.Sprintf("the problem is too ill-conditioned at this point even for %d-bit arithmetic", prec)}
 		}
 		prec = min(2*prec, maxPrec)
 	}
 }
 
 // AccuracyError reports a row whose result could not be certified to
-// Tolerance even in maxPrec-bit arithmetic.
+// Tolerance: maxPrec-bit arithmetic did not suffice, or the next precision
+// would need more than exactMemLimit bytes (or half the available memory).
 type AccuracyError struct {
 	Quantity string  // "weights", "posterior mean", "score" or "log density"
 	Row      int     // the row of x_t
-	Bits     uint    // the last precision tried
+	Bits     uint    // the last precision tried or refused
 	Bound    float64 // the error bound reached
+	Reason   string
 }
 
 func (e *AccuracyError) Error() string {
-	return fmt.Sprintf("molrg: x_t[%d]: the %s could not be computed to relative accuracy %g even with %d-bit arithmetic (error bound %.2g): the problem is too ill-conditioned at this point",
-		e.Row, e.Quantity, Tolerance, e.Bits, e.Bound)
+	return fmt.Sprintf("molrg: x_t[%d]: the %s could not be computed to accuracy %g (error bound %.2g): %s",
+		e.Row, e.Quantity, Tolerance, e.Bound, e.Reason)
+}
+
+// exactMemLimit caps the memory of the math/big recomputation (1 GiB).
+const exactMemLimit = 1 << 30
+
+// exactBytes bounds the memory the math/big recomputation holds at
+// precision prec, all lower precisions included: the bases, the Cholesky
+// factors and one row's vectors, at prec/8 + 80 bytes per number.
+func (c *computer) exactBytes(prec uint) uint64 {
+	n := uint64(c.m.N)
+	numbers := uint64(0)
+	for _, d := range c.m.Dims() {
+		dd := uint64(d)
+		numbers += dd*(dd+1)/2 + 2*n*dd + 4*n
+	}
+	numbers += 8 * n
+	return 2 * numbers * (uint64(prec)/8 + 80)
 }
 
 // RangeError reports a result that is well defined but outside the range of
