@@ -204,8 +204,10 @@ func sortRows(rows []Fig5aRow) {
 }
 
 // TrainOnMoLRG trains (or resumes, when tc.CheckpointDir holds checkpoints) a
-// U-Net on the training set x (N×48, one sample per row).
-func TrainOnMoLRG(ctx context.Context, be compute.Backend, netCfg unet.Config, tc unet.TrainConfig, x *mat.Dense) (*unet.Trainer, error) {
+// U-Net on the training set x (N×48, one sample per row). log, when not
+// nil, gets a line "skipped corrupt checkpoint <file>: <reason>" for every
+// checkpoint the resume passed over.
+func TrainOnMoLRG(ctx context.Context, be compute.Backend, netCfg unet.Config, tc unet.TrainConfig, x *mat.Dense, log io.Writer) (*unet.Trainer, error) {
 	net, err := unet.New(be, netCfg)
 	if err != nil {
 		return nil, err
@@ -226,7 +228,13 @@ func TrainOnMoLRG(ctx context.Context, be compute.Backend, netCfg unet.Config, t
 		return nil, err
 	}
 	if tc.CheckpointDir != "" {
-		if _, err := tr.Resume(); err != nil {
+		_, skipped, err := tr.Resume()
+		for _, sk := range skipped {
+			if log != nil {
+				fmt.Fprintln(log, sk)
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -264,7 +272,7 @@ func RunFig5aPoint(ctx context.Context, c Fig5aConfig, d, nk int) (Fig5aRow, err
 		prefix := fmt.Sprintf("d=%d N_k=%d ", d, nk)
 		tc.Progress = func(p unet.Progress) { fmt.Fprintf(c.Log, "%s%v\n", prefix, p) }
 	}
-	tr, err := TrainOnMoLRG(ctx, c.Backend, c.Net, tc, train.X)
+	tr, err := TrainOnMoLRG(ctx, c.Backend, c.Net, tc, train.X, c.Log)
 	if err != nil {
 		return Fig5aRow{}, err
 	}

@@ -240,7 +240,7 @@ func RunRank(ctx context.Context, c RankConfig) (*RankResult, error) {
 			return nil, err
 		}
 		for _, f := range pickSnapshots(files, c.Snapshots) {
-			sn, h, err := unet.LoadNet(c.Backend, f)
+			sn, h, _, err := unet.LoadNet(c.Backend, f)
 			if err != nil {
 				return nil, err
 			}
@@ -266,7 +266,10 @@ func RunRank(ctx context.Context, c RankConfig) (*RankResult, error) {
 func (c *RankConfig) unet(ctx context.Context, x *mat.Dense) (*unet.Net, []unet.Progress, error) {
 	if c.CheckpointDir != "" {
 		if files, _ := unet.Checkpoints(c.CheckpointDir); len(files) > 0 {
-			net, h, err := unet.LoadNet(c.Backend, c.CheckpointDir)
+			net, h, skipped, err := unet.LoadNet(c.Backend, c.CheckpointDir)
+			for _, sk := range skipped {
+				c.logf("%s\n", sk)
+			}
 			if err == nil && len(h) > 0 && h[len(h)-1].Step >= h[len(h)-1].TotalSteps {
 				c.logf("U-Net loaded from %s (step %d)\n", c.CheckpointDir, h[len(h)-1].Step)
 				return net, h, nil
@@ -280,7 +283,7 @@ func (c *RankConfig) unet(ctx context.Context, x *mat.Dense) (*unet.Net, []unet.
 		tc.Progress = unet.ProgressPrinter(c.Log)
 	}
 	c.logf("training the U-Net: %d steps of batch %d on %d samples\n", tc.TotalSteps, tc.BatchSize, x.RawMatrix().Rows)
-	tr, err := TrainOnMoLRG(ctx, c.Backend, c.Net, tc, x)
+	tr, err := TrainOnMoLRG(ctx, c.Backend, c.Net, tc, x, c.Log)
 	if err != nil {
 		return nil, nil, err
 	}

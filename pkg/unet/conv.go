@@ -116,4 +116,3 @@ func ConvIm2col2D(x, kernel *Node, stride int) *Node {
 	y := Dot(Reshape(cols, b*oh*ow, kh*kw*cin), Reshape(kernel, kh*kw*cin, cout)).Product()
 	return Reshape(y, b, oh, ow, cout)
 }
-
