@@ -202,7 +202,7 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 			continue
 		}
 		nums[k] = nf().Mul(ep.num[k], bigExp(delta, prec))
-		z.Add(z, nums[k])
+		addTo(z, nums[k])
 	}
 	logZ := bigLog(z)
 	res := &rowRes{w: make([]float64, kk)}
@@ -222,14 +222,14 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 		res.w[k], _ = w.Float64()
 		in.logw[k] = bigLog(w)
 		for i := range n {
-			t1[i].Add(t1[i], tmp.Mul(w, r[k][i]))
-			t2[i].Add(t2[i], tmp.Mul(w, p[k][i]))
+			addTo(t1[i], tmp.Mul(w, r[k][i]))
+			addTo(t2[i], tmp.Mul(w, p[k][i]))
 		}
 	}
 	score, mean := make([]*big.Float, n), make([]*big.Float, n)
 	for i := range n {
 		score[i] = nf().Mul(t1[i], ep.f1)
-		score[i].Add(score[i], tmp.Mul(t2[i], ep.f2))
+		addTo(score[i], tmp.Mul(t2[i], ep.f2))
 		score[i].Neg(score[i])
 		mean[i] = nf().Mul(t2[i], ep.fm)
 	}
@@ -251,6 +251,29 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 		res.errLogp = phiX.mul(errR[kmin]).float() + res.b.logit + 8*unitRoundoff*res.logpScale
 	}
 	return res
+}
+
+// addTo sets acc = acc + x rounded to acc's precision. big.Float.Add aligns
+// the mantissas first, so adding e^{−10⁶}-sized weights to O(1) sums would
+// build million-bit numbers; a term below half an ulp of the other cannot
+// change the rounded sum and is skipped instead.
+func addTo(acc, x *big.Float) {
+	switch {
+	case x.Sign() == 0:
+		return
+	case acc.Sign() == 0:
+		acc.Set(x)
+		return
+	}
+	d := acc.MantExp(nil) - x.MantExp(nil)
+	switch {
+	case d > int(acc.Prec())+2:
+		return
+	case -d > int(acc.Prec())+2:
+		acc.Set(x)
+		return
+	}
+	acc.Add(acc, x)
 }
 
 // bigXf converts a big.Float to an xf (53 bits).
