@@ -253,11 +253,11 @@ func checkPosteriorMemory(points, n int, bases []*mat.Dense) error {
 	np, nn := uint64(points), uint64(n)
 	perPoint := 8*(3*nn+k)*2 + 3*24 + 2*26*(2*nn+k)
 	need := np * perPoint
-	basesNeed := uint64(0)
-	for _, u := range bases {
-		_, d := u.Dims()
-		basesNeed += 8 * (8*nn*uint64(d) + 4*uint64(d)*uint64(d))
+	dims := make([]int, len(bases))
+	for i, u := range bases {
+		_, dims[i] = u.Dims()
 	}
+	basesNeed := basesBytes(n, dims)
 	if err := memlimit.Check(fmt.Sprintf(`"points" (%d points of length n = %d, K = %d components)`, points, n, k), need+basesNeed); err != nil {
 		if basesNeed > need {
 			return memlimit.Check(fmt.Sprintf(`"bases" (n = %d, K = %d)`, n, k), need+basesNeed)
@@ -265,6 +265,18 @@ func checkPosteriorMemory(points, n int, bases []*mat.Dense) error {
 		return fmt.Errorf("%w; split the points into several problems", err)
 	}
 	return nil
+}
+
+// basesBytes bounds the memory the bases take once decoded: per component
+// the n×d_k matrix, its copy in the model, the orthonormalisation (three
+// n×d_k and four d_k×d_k matrices) and the Gram check.
+func basesBytes(n int, dims []int) uint64 {
+	total := uint64(0)
+	for _, d := range dims {
+		nd, dd := uint64(n)*uint64(d), uint64(d)*uint64(d)
+		total += 8 * (6*nd + 5*dd)
+	}
+	return total
 }
 
 // posteriorError restates the errors of the computation with the names of
@@ -309,14 +321,14 @@ func posteriorBases(in [][][]float64) ([]*mat.Dense, int, error) {
 	if n > maxPosteriorN {
 		return nil, 0, fmt.Errorf(`"bases"[0][0] has length n = %d, the limit is n ≤ %d`, n, maxPosteriorN)
 	}
-	total := uint64(0)
+	dims := make([]int, len(in))
 	for k, cols := range in {
 		if len(cols) > maxPosteriorD {
 			return nil, 0, fmt.Errorf(`"bases"[%d] has d_%d = %d column vectors, the limit is d_k ≤ %d`, k, k, len(cols), maxPosteriorD)
 		}
-		total += uint64(len(cols))
+		dims[k] = len(cols)
 	}
-	if err := memlimit.Check(fmt.Sprintf(`"bases" (K = %d, n = %d, Σd_k = %d)`, len(in), n, total), 8*uint64(n)*total*8+8*maxPosteriorD*maxPosteriorD*4); err != nil {
+	if err := memlimit.Check(fmt.Sprintf(`"bases" (K = %d, n = %d)`, len(in), n), basesBytes(n, dims)); err != nil {
 		return nil, 0, err
 	}
 	bases := make([]*mat.Dense, len(in))
