@@ -92,6 +92,19 @@ func accuracyCases(t testing.TB, sigmas, ss []float64) []accCase {
 		{"equidistant", []float64{1, 1, 0, 0}},
 		{"mixed", []float64{3, 1, -2, 1}},
 	}
+	// Bases orthonormal only to ≈ 5e-7 (FromBases accepts 1e-6): the model is
+	// their span, which 2·u₀ lies on exactly.
+	u0 := []float64{0.6, 0.8000003, 0, 0}
+	pert, err := FromBases([]*mat.Dense{mat.NewDense(4, 1, u0),
+		mat.NewDense(4, 2, []float64{0, 0, 0, 1e-7, 1, 0, 0, 1})}, []float64{0.45, 0.55})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pertPts := []pt{
+		{"on rounded line", []float64{2 * u0[0], 2 * u0[1], 0, 0}},
+		{"near rounded line", []float64{3, 4, 0, 0}},
+		{"on rounded plane", []float64{0, 3e-7, 1, 3}},
+	}
 	rndPts := []pt{
 		{"near line", near(0, 1.5)},
 		{"near 3-space", near(1, 0.5, -1, 2)},
@@ -117,6 +130,9 @@ func accuracyCases(t testing.TB, sigmas, ss []float64) []accCase {
 				if scale == 1 {
 					for _, p := range rndPts {
 						add("random", rnd, p, nil)
+					}
+					for _, p := range pertPts {
+						add("perturbed", pert, p, nil)
 					}
 				}
 			}
@@ -457,5 +473,23 @@ func TestHandBuiltModelChecked(t *testing.T) {
 	m := &Model{N: 2, Bases: []*mat.Dense{mat.NewDense(2, 1, []float64{1, 1})}, Pi: []float64{1}}
 	if _, err := m.Score(mat.NewDense(1, 2, []float64{1, 0}), 1, 1); err == nil || !strings.Contains(err.Error(), "U_0 is not orthonormal") {
 		t.Errorf("error %v, want one naming U_0", err)
+	}
+}
+
+// TestXfLess: the comparison of extended-range numbers of either sign.
+func TestXfLess(t *testing.T) {
+	vals := []float64{-1e300, -3, -0.5, 0, 1e-300, 0.25, 2, 1e300}
+	for _, a := range vals {
+		for _, b := range vals {
+			for _, k := range []int{0, 5000} { // scale both by 2^5000
+				x, y := xfOf(a).mul(pow2(k)), xfOf(b).mul(pow2(k))
+				if got := x.less(y); got != (a < b) {
+					t.Errorf("(%g·2^%d).less(%g·2^%d) = %v", a, k, b, k, got)
+				}
+			}
+		}
+	}
+	if xfOf(-1).mul(pow2(3000)).less(xfOf(math.MaxFloat64)) != true {
+		t.Error("−2^3000 < MaxFloat64 is false")
 	}
 }

@@ -246,6 +246,7 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 		q0x, qmx := bigXf(x2).mul(bigXf(ep.f2)).scale(0.5), bigXf(nf().Mul(ep.phi, rr[kmin]))
 		q0, qm := q0x.float(), qmx.float()
 		res.logpMag = q0x.add(qmx)
+		res.logpInfSure = infSure(q0x.scale(1-float64(n+4)*uf), qmx, phiX.mul(errR[kmin]))
 		res.logp = c.c0 - q0 - qm + logZ
 		res.logpScale = 1 + math.Abs(res.logp) + c.ec0 + q0 + qm + math.Abs(logZ)
 		res.errLogp = phiX.mul(errR[kmin]).float() + res.b.logit + 8*unitRoundoff*res.logpScale

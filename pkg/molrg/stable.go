@@ -136,6 +136,7 @@ type rowRes struct {
 	logp        float64
 	logpScale   float64 // 1 + |log p| + the magnitude of its largest term
 	logpMag     xf      // the magnitude of log p when it is beyond float64
+	logpInfSure bool    // log p < −MaxFloat64 even allowing for the errors
 	b           boundOut
 	errLogp     float64
 }
@@ -241,6 +242,8 @@ func (c *computer) accurate(r *rowRes) (bool, string, float64) {
 		return false, "posterior mean", r.b.mean
 	case c.want&wantScore != 0 && !(r.b.score <= t):
 		return false, "score", r.b.score
+	case c.want&wantLogDensity != 0 && math.IsInf(r.logp, 0) && !r.logpInfSure:
+		return false, "log density", math.Inf(1)
 	case c.want&wantLogDensity != 0 && !math.IsInf(r.logp, 0) && !(r.errLogp <= t*r.logpScale):
 		return false, "log density", r.errLogp / r.logpScale
 	}
@@ -352,11 +355,19 @@ func (c *computer) fast(x []float64) *rowRes {
 		q0x, qmx := c.lv.f2.mul(pow2(2*e)).scale(nx*nx/2), phi.scale(rr[kmin])
 		q0, qm := q0x.float(), qmx.float()
 		res.logpMag = q0x.add(qmx)
+		res.logpInfSure = infSure(q0x.scale(1-float64(n+4)*u), qmx, phi.mul(errR[kmin]))
 		res.logp = c.c0 - q0 - qm + lse
 		res.logpScale = 1 + math.Abs(res.logp) + c.ec0 + q0 + qm + math.Abs(lse)
 		res.errLogp = phi.mul(errR[kmin]).float() + res.b.logit + q0*float64(n+4)*u + 8*u*res.logpScale
 	}
 	return res
+}
+
+// infSure reports whether q0 + qm − e (e the error bound of qm) still
+// exceeds math.MaxFloat64 by more than the other terms of log p can make up.
+func infSure(q0, qm, e xf) bool {
+	lower := q0.add(qm).add(xf{-e.m, e.e})
+	return xfOf(math.MaxFloat64).scale(2).less(lower)
 }
 
 // combine returns a·fa + b·fb (negated when neg) as a vecX, for vectors of

@@ -105,13 +105,13 @@ func (a xf) log() float64 {
 	return math.Log(a.m) + float64(a.e)*math.Ln2
 }
 
-// less reports a < b for a, b ≥ 0 (NaN: false).
+// less reports a < b (NaN: false).
 func (a xf) less(b xf) bool {
-	if a.m == 0 || b.m == 0 || !a.finite() || !b.finite() {
+	if a.m == 0 || b.m == 0 || !a.finite() || !b.finite() || (a.m < 0) != (b.m < 0) {
 		return a.m < b.m
 	}
-	if a.e != b.e {
-		return a.e < b.e
+	if a.e != b.e { // same sign, normalised mantissas
+		return (a.e < b.e) == (a.m > 0)
 	}
 	return a.m < b.m
 }
