@@ -177,7 +177,6 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 	}
 	phiX := bigXf(ep.phi)
 	nums := make([]*big.Float, kk)
-	deltas := make([]float64, kk)
 	z := nf()
 	limit := big.NewFloat(-1e9)
 	for k := range kk {
@@ -190,7 +189,6 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 			delta.Neg(delta)
 			in.e[k] += phiX.mul(errR[k].add(errR[kmin])).float() + math.Abs(u.mul(bigXf(delta)).scale(2).float())
 		}
-		deltas[k], _ = delta.Float64()
 		if delta.Cmp(limit) < 0 {
 			nums[k] = nf()
 			if in.e[k] < 1e8 { // negligible: e^{−1e9+1e8}
@@ -214,8 +212,8 @@ func (e *exactModel) row(c *computer, x []float64, prec uint) *rowRes {
 		if math.IsInf(in.logw[k], -1) {
 			continue
 		}
-		if nums[k].Sign() == 0 { // not negligible, but beyond the exp range: the bound is +Inf
-			in.logw[k] = deltas[k] + bigLog(ep.num[k]) - logZ
+		if nums[k].Sign() == 0 { // beyond the exp range but not surely negligible: e = +Inf
+			in.logw[k] = 0 // and an unknown weight make the bounds +Inf
 			continue
 		}
 		w := nf().Quo(nums[k], z)

@@ -333,6 +333,8 @@ func (c *computer) fast(x []float64) *rowRes {
 	t1, t2 := make([]float64, n), make([]float64, n)
 	for k := range kk {
 		if math.IsInf(logits[k], -1) {
+			// Skipped above (logw = −Inf, negligible) or overflowed with an
+			// unknown error (e = +Inf, logw = 0: the bounds become +Inf).
 			continue
 		}
 		in.logw[k] = logits[k] - lse
