@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,11 +101,40 @@ func decodeAll(raw []byte) error {
 	return err
 }
 
+// microFile is microCheckpoint stored in testdata, the fuzz seed (so that
+// fuzz workers need no backend); UNET_WRITE_TESTDATA=1 rewrites it.
+const microFile = "testdata/micro.ckpt"
+
 func TestDecodeRealCheckpoint(t *testing.T) {
 	raw := microCheckpoint(t)
+	if os.Getenv("UNET_WRITE_TESTDATA") == "1" {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(microFile, raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	h, vals, err := decodeCheckpoint(bytes.NewReader(raw), int64(len(raw)), "micro", func(string) bool { return true })
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The stored seed still has the variables a fresh checkpoint has.
+	stored, err := os.ReadFile(microFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, _, err := decodeCheckpoint(bytes.NewReader(stored), int64(len(stored)), microFile, func(string) bool { return true })
+	if err != nil {
+		t.Fatalf("%s: %v (rewrite it with UNET_WRITE_TESTDATA=1)", microFile, err)
+	}
+	if len(hs.Vars) != len(h.Vars) {
+		t.Fatalf("%s has %d variables, a fresh checkpoint %d (rewrite it with UNET_WRITE_TESTDATA=1)", microFile, len(hs.Vars), len(h.Vars))
+	}
+	for i := range h.Vars {
+		if hs.Vars[i].Path != h.Vars[i].Path || !slices.Equal(hs.Vars[i].Dims, h.Vars[i].Dims) {
+			t.Fatalf("%s: variable %d is %v, a fresh checkpoint has %v (rewrite it with UNET_WRITE_TESTDATA=1)", microFile, i, hs.Vars[i], h.Vars[i])
+		}
 	}
 	if len(vals) != len(h.Vars) || len(vals) == 0 {
 		t.Fatalf("%d values for %d variables", len(vals), len(h.Vars))
@@ -259,7 +289,10 @@ func TestTruncatedCheckpoint(t *testing.T) {
 // appended (so that the fuzzer reaches the header checks), never panic, and
 // what is accepted is consistent.
 func FuzzReadCheckpoint(f *testing.F) {
-	raw := microCheckpoint(f)
+	raw, err := os.ReadFile(microFile)
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add(raw)
 	f.Add(raw[:len(raw)/2])
 	h, data := splitCheckpoint(f, raw)
