@@ -50,11 +50,13 @@
 // σ, ε and dropout masks of step s are functions of (Seed, s) only, so
 //
 //	tr, _ := unet.NewTrainer(net, data, cfg)
-//	tr.Resume()               // newest valid checkpoint in cfg.CheckpointDir, if any
+//	_, skipped, _ := tr.Resume() // newest valid checkpoint in cfg.CheckpointDir, if any;
+//	                             // skipped: the corrupt newer files, to report
 //	tr.Train(ctx)             // cancel ctx to stop; a checkpoint is written
 //
 // continues bit-for-bit as the uninterrupted run would on the same backend.
-// LoadNet rebuilds a network from a checkpoint for sampling.
+// LoadNet rebuilds a network from a checkpoint for sampling. A checkpoint is
+// validated before anything it declares is allocated (decodeCheckpoint).
 //
 // # Departures from EDM
 //

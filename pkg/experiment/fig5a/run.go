@@ -132,7 +132,7 @@ func runPoint(ctx context.Context, c Config, p point, report progress.Func) (Row
 		tc.CheckpointDir = CheckpointDir(c.Dir, p.d, p.nk)
 	}
 	tc.Progress = report
-	tr, err := experiment.TrainUNet(ctx, c.Backend, c.Net, tc, train.X)
+	tr, err := experiment.TrainUNet(ctx, c.Backend, c.Net, tc, train.X, c.Log)
 	if err != nil {
 		return Row{}, err
 	}
