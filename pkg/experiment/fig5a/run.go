@@ -54,13 +54,11 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if c.Backend == nil {
-		be, err := backend.Default()
-		if err != nil {
-			return nil, err
-		}
-		c.Backend = be
+	be, err := backend.OrDefault(c.Backend)
+	if err != nil {
+		return nil, err
 	}
+	c.Backend = be
 	var table *results.Table[Row]
 	done := map[point]Row{}
 	if c.Dir != "" {

@@ -71,13 +71,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if c.Backend == nil {
-		be, err := backend.Default()
-		if err != nil {
-			return nil, err
-		}
-		c.Backend = be
+	be, err := backend.OrDefault(c.Backend)
+	if err != nil {
+		return nil, err
 	}
+	c.Backend = be
 	if c.CheckpointDir == "" && c.Dir != "" {
 		c.CheckpointDir = filepath.Join(c.Dir, "ckpt")
 	}
