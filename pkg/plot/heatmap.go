@@ -40,8 +40,12 @@ func HeatMap(a Axes, x, y []float64, z [][]float64, zmin, zmax float64) (*gplot.
 }
 
 // ColorBar is a separate panel with the viridis scale from zmin to zmax.
+// gonum draws it as an embedded 1-pixel-wide image; Figure.SVG stretches that
+// image to its box (preserveAspectRatio="none"), which browsers otherwise draw
+// as a 1-pixel sliver.
 func ColorBar(label string, zmin, zmax float64) *gplot.Plot {
 	p := gplot.New()
+	Style(p)
 	cb := &plotter.ColorBar{ColorMap: paletteMap(zmin, zmax), Vertical: true}
 	p.Add(cb)
 	p.HideX()

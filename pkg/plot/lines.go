@@ -2,6 +2,7 @@ package plot
 
 import (
 	"fmt"
+	"image/color"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -16,17 +17,25 @@ type Series struct {
 	Points bool // draw markers at the data points
 	NoLine bool // markers only (a scatter plot)
 	Dashed bool
+	// Color of the series; nil takes the next palette colour. Give a curve
+	// and the Monte-Carlo points that check it the same colour.
+	Color color.Color
+	// Marker of the points (Points or NoLine); nil means a filled circle.
+	Marker draw.GlyphDrawer
+	// Radius of the markers; 0 means 2.5 pt.
+	Radius vg.Length
 }
 
 // Axes holds the labels of a panel and the scales of its axes.
 type Axes struct {
 	Title, X, Y string
 	LogX, LogY  bool
-	LegendLeft  bool // legend in the top-left corner (default: top right)
+	LegendLeft  bool // with Figure.LegendInside: legend in the top-left corner (default: top right)
 }
 
 func newPlot(a Axes) *gplot.Plot {
 	p := gplot.New()
+	Style(p)
 	p.Title.Text = a.Title
 	p.X.Label.Text = a.X
 	p.Y.Label.Text = a.Y
@@ -54,21 +63,23 @@ func Lines(a Axes, series ...Series) (*gplot.Plot, error) {
 		for j := range s.X {
 			xy[j].X, xy[j].Y = s.X[j], s.Y[j]
 		}
-		col := seriesColor(i)
+		col := s.Color
+		if col == nil {
+			col = seriesColor(i)
+		}
+		var thumbs []gplot.Thumbnailer
 		if !s.NoLine {
 			l, err := plotter.NewLine(xy)
 			if err != nil {
 				return nil, fmt.Errorf("plot: series %q: %w", s.Name, err)
 			}
 			l.Color = col
-			l.Width = vg.Points(1.5)
+			l.Width = vg.Points(1.75)
 			if s.Dashed {
-				l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+				l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 			}
 			p.Add(l)
-			if s.Name != "" {
-				p.Legend.Add(s.Name, l)
-			}
+			thumbs = append(thumbs, l)
 		}
 		if s.Points || s.NoLine {
 			sc, err := plotter.NewScatter(xy)
@@ -76,12 +87,19 @@ func Lines(a Axes, series ...Series) (*gplot.Plot, error) {
 				return nil, fmt.Errorf("plot: series %q: %w", s.Name, err)
 			}
 			sc.Color = col
-			sc.Shape = draw.CircleGlyph{}
-			sc.Radius = vg.Points(2)
-			p.Add(sc)
-			if s.NoLine && s.Name != "" {
-				p.Legend.Add(s.Name, sc)
+			sc.Shape = s.Marker
+			if sc.Shape == nil {
+				sc.Shape = draw.CircleGlyph{}
 			}
+			sc.Radius = s.Radius
+			if sc.Radius == 0 {
+				sc.Radius = vg.Points(2.5)
+			}
+			p.Add(sc)
+			thumbs = append(thumbs, sc)
+		}
+		if s.Name != "" {
+			p.Legend.Add(s.Name, thumbs...)
 		}
 	}
 	p.Legend.Top = true

@@ -64,8 +64,8 @@ func TestFigureRendersTitleAndSaves(t *testing.T) {
 	if err != nil {
 		t.Fatalf("saved PNG does not decode: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != 8*150 || b.Dy() != int(6.4*150) {
-		t.Errorf("PNG is %dx%d, want 1200x960 (2 columns × 4 in., 2 rows × 3.2 in. at 150 dpi)", b.Dx(), b.Dy())
+	if b := img.Bounds(); b.Dx() != 9*150 || b.Dy() != int(7.2*150) {
+		t.Errorf("PNG is %dx%d, want 1350x1080 (NotebookWidth = 9 in., 2 rows × 3.6 in. at 150 dpi)", b.Dx(), b.Dy())
 	}
 }
 
