@@ -20,8 +20,8 @@ import (
 func (m *Model) LogDensityGraph(xt, s, sigma *graph.Node) *graph.Node {
 	_, _, lv := m.weightsGraph(xt, s, sigma) // checks the shapes
 	logits := m.logitsGraph(xt, lv)
-	g2 := graph.Mul(graph.Square(lv.s), lv.sigma2) // s_t²σ_t², [] or [B]
-	norm := graph.ReduceSum(graph.Square(xt), -1)  // ‖x‖², [B]
+	g2 := graph.Mul(graph.Square(lv.s), lv.sigma2)        // s_t²σ_t², [] or [B]
+	norm := graph.ReduceSum(graph.Square(xt), -1)         // ‖x‖², [B]
 	mx := graph.StopGradient(graph.ReduceMax(logits, -1)) // [B], a shift for a stable log-sum-exp
 	lse := graph.Add(graph.Log(graph.ReduceSum(graph.Exp(graph.Sub(logits, graph.InsertAxes(mx, -1))), -1)), mx)
 	c := graph.MulScalar(graph.Log(graph.MulScalar(g2, 2*math.Pi)), -0.5*float64(m.N))
