@@ -243,7 +243,7 @@ func (e *Explorer) html(progress func(done, total int)) (string, error) {
 	sum := sha256.Sum256(js.Bytes())
 	id := fmt.Sprintf("molrg-explorer-%x", sum[:6])
 	var b strings.Builder
-	fmt.Fprintf(&b, `<div class="molrg-explorer" id="%s" data-lm-suppress-shortcuts="true" data-combinations="%d" data-frames="%d" style="max-width:100%%;%s">`,
+	fmt.Fprintf(&b, `<div class="molrg-explorer" id="%s" data-combinations="%d" data-frames="%d" style="max-width:100%%;%s">`,
 		id, len(d.Index), len(d.Frames), fontStyle)
 	b.WriteString(LiveBegin)
 	b.WriteString(`<div class="molrg-controls" style="display:flex;flex-wrap:wrap;gap:6px 28px;align-items:center;margin:4px 0 2px 0">`)

@@ -3,9 +3,10 @@ package plot
 // explorerJS is the page side of an Explorer. It finds its root element
 // (ROOT_ID is replaced by the explorer's id), enables the controls, hides the
 // "static view" note and switches the image between the frames. Arrow keys on
-// a focused control move it one value (and are kept from JupyterLab, whose
-// notebook would otherwise take them; the root also carries
-// data-lm-suppress-shortcuts, which stops JupyterLab's shortcuts inside it).
+// a focused control move it one value; the handler stops their propagation,
+// so JupyterLab (which listens for shortcuts on the document, in the bubbling
+// phase) never sees them and does not move the notebook's cursor instead.
+// Other keys (Ctrl+S, Shift+Enter) still reach JupyterLab.
 // After each switch it records, on the root element, the number of frames
 // shown (data-renders), the combination (data-combination) and the time from
 // the input event to the decoded image (data-latency-ms).

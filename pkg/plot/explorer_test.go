@@ -77,7 +77,7 @@ func TestExplorerFrames(t *testing.T) {
 	if !strings.Contains(h, `src="`+def+`"`) {
 		t.Error("the image shown first is not the default frame")
 	}
-	for _, want := range []string{`data-lm-suppress-shortcuts="true"`, `type="range"`, `type="radio"`, "slope = 1.0 · title = q", LiveBegin, LiveEnd} {
+	for _, want := range []string{`type="range"`, `type="radio"`, "slope = 1.0 · title = q", LiveBegin, LiveEnd} {
 		if !strings.Contains(h, want) {
 			t.Errorf("explorer HTML lacks %q", want)
 		}

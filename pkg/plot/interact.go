@@ -178,7 +178,7 @@ func Interact(sliders []Slider, render func(values []float64) (*Figure, error)) 
 // the controls enabled while heartbeats arrive and shows the "stopped" banner
 // (visible by default, for a saved copy) when they stop.
 func interactHTML(rootID, controlsID, uid string) string {
-	return fmt.Sprintf(`<div class="molrg-interact" id="%s" data-lm-suppress-shortcuts="true" style="%s">`+
+	return fmt.Sprintf(`<div class="molrg-interact" id="%s" style="%s">`+
 		`<div id="%s" style="display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:4px 0"></div>`+
 		`<div class="molrg-stopped" style="color:#9a3412;font-weight:bold">■ stopped — this figure's program is not running: run the cell again to use the controls.</div>`+
 		`<script>%s</script></div>`, rootID, fontStyle, controlsID, strings.ReplaceAll(interactJS, "BEAT_ID", uid))
@@ -195,6 +195,11 @@ const interactJS = `(function () {
   var beats = window.molrgBeat = window.molrgBeat || {};
   var first = beats["BEAT_ID"] ? beats["BEAT_ID"].seq : null, lastSeq = first, lastT = -1e9;
   banner.textContent = "connecting …";
+  // Keys that move a control stay in the widget: JupyterLab would take them
+  // (in command mode the arrow keys move the notebook's cursor instead).
+  root.addEventListener("keydown", function (e) {
+    if (/^(Arrow|Page|Home|End)/.test(e.key) && /^(INPUT|SELECT)$/.test(e.target.tagName)) e.stopPropagation();
+  });
   var started = performance.now();
   var timer = setInterval(function () {
     var b = beats["BEAT_ID"], now = performance.now();

@@ -62,7 +62,7 @@ func TestInteractChoicesHeadless(t *testing.T) {
 // "stopped" banner until the script has seen the program alive.
 func TestInteractHTMLShowsStoppedByDefault(t *testing.T) {
 	h := interactHTML("root", "controls", "uid")
-	for _, want := range []string{`class="molrg-stopped"`, "run the cell again", `data-lm-suppress-shortcuts="true"`, `beats["uid"]`} {
+	for _, want := range []string{`class="molrg-stopped"`, "run the cell again", `addEventListener("keydown"`, `beats["uid"]`} {
 		if !strings.Contains(h, want) {
 			t.Errorf("Interact container lacks %q", want)
 		}
