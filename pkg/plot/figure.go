@@ -21,9 +21,14 @@ import (
 type Figure struct {
 	Panels        [][]*gplot.Plot // rows of panels; a nil panel is left blank
 	Width, Height vg.Length       // total size; zero means NotebookWidth and 4.5 in. for one row (3.6 in. per row for more)
-	LegendInside  bool            // draw legends inside the panels (gonum's corners) instead of to their right
+	LegendInside  bool            // draw legends inside the panels (gonum's corners) instead of outside
+	LegendBelow   bool            // draw each panel's legend below it (default: at its right when it fits)
 	Caption       string          // text shown under the figure in a notebook (not drawn in SVG or PNG files)
 	Scale         *ColorScale     // a colour bar at the right edge of the figure (nil: none)
+	// SharedLegend draws one legend for the whole figure, the first panel's
+	// (the other panels' legends are not drawn): at the right edge when it
+	// takes at most 30 % of the width, else along the bottom edge.
+	SharedLegend bool
 }
 
 // Single wraps one plot in a Figure.
@@ -65,8 +70,8 @@ func (f *Figure) drawPanel(p *gplot.Plot, c draw.Canvas) {
 	}
 	strip := c
 	switch {
-	case w <= 0.45*cw:
-		c.Max.X -= w + legendGap
+	case w <= 0.45*cw && !f.LegendBelow:
+		c.Max.X -= w + 2*legendGap
 		strip.Min.X = c.Max.X + legendGap
 		// The strip starts level with the top of the data area (below the title).
 		if p.Title.Text != "" {
@@ -86,6 +91,38 @@ func (f *Figure) drawPanel(p *gplot.Plot, c draw.Canvas) {
 	leg.Top, leg.Left = true, true
 	leg.XOffs, leg.YOffs = 0, 0
 	leg.Draw(strip)
+}
+
+// drawSharedLegend draws the first panel legend in a strip at the right (or
+// bottom) edge of c and takes the strip out of c.
+func (f *Figure) drawSharedLegend(c *draw.Canvas) {
+	for _, r := range f.Panels {
+		for _, p := range r {
+			if p == nil {
+				continue
+			}
+			leg := p.Legend
+			rect := leg.Rectangle(*c)
+			w, h := rect.Max.X-rect.Min.X, rect.Max.Y-rect.Min.Y
+			if w <= 0 {
+				continue
+			}
+			strip := *c
+			leg.Top, leg.Left = true, true
+			leg.XOffs, leg.YOffs = 0, 0
+			if w <= 0.3*(c.Max.X-c.Min.X) {
+				c.Max.X -= w + 2*legendGap
+				strip.Min.X = c.Max.X + legendGap
+				strip.Max.Y -= 0.45 * vg.Inch // level with the data areas, below the titles
+			} else {
+				c.Min.Y += h + 2*legendGap
+				strip.Max.Y = c.Min.Y - legendGap
+				strip.Min.X += 0.6 * vg.Inch
+			}
+			leg.Draw(strip)
+			return
+		}
+	}
 }
 
 // ColorScale is a colour bar drawn at the right edge of a figure, for its
@@ -109,6 +146,23 @@ func (f *Figure) drawScale(c draw.Canvas) {
 
 func (f *Figure) draw(c vg.CanvasSizer) {
 	dc := draw.New(c)
+	if f.SharedLegend {
+		f.drawSharedLegend(&dc)
+		saved := make(map[*gplot.Plot]gplot.Legend)
+		for _, r := range f.Panels {
+			for _, p := range r {
+				if p != nil {
+					saved[p] = p.Legend
+					p.Legend = gplot.NewLegend()
+				}
+			}
+		}
+		defer func() {
+			for p, l := range saved {
+				p.Legend = l
+			}
+		}()
+	}
 	if f.Scale != nil {
 		strip := dc
 		dc.Max.X -= scaleWidth

@@ -75,20 +75,22 @@ func TestSVGColorBarIsStretched(t *testing.T) {
 			t.Fatal(err)
 		}
 		images := regexp.MustCompile(`<image [^>]*>`).FindAll(svg, -1)
-		if len(images) != 1 {
-			t.Fatalf("%s: %d embedded images, want 1 (the colour bar)", name, len(images))
+		if len(images) != 2 {
+			t.Fatalf("%s: %d embedded images, want 2 (the heat map and the colour bar)", name, len(images))
 		}
-		for _, want := range []string{`preserveAspectRatio="none"`, `data:image/png;base64,`} {
-			if !bytes.Contains(images[0], []byte(want)) {
-				t.Errorf("%s: colour bar image lacks %s: %.200s", name, want, images[0])
+		for _, im := range images {
+			for _, want := range []string{`preserveAspectRatio="none"`, `data:image/png;base64,`} {
+				if !bytes.Contains(im, []byte(want)) {
+					t.Errorf("%s: embedded image lacks %s: %.200s", name, want, im)
+				}
 			}
-		}
-		w := regexp.MustCompile(`width="([0-9.]+)"`).FindSubmatch(images[0])
-		if w == nil {
-			t.Fatalf("%s: colour bar has no width", name)
-		}
-		if v, _ := strconv.ParseFloat(string(w[1]), 64); v < 12 {
-			t.Errorf("%s: colour bar box is %v pt wide, want ≥ 12 pt", name, v)
+			w := regexp.MustCompile(`width="([0-9.]+)"`).FindSubmatch(im)
+			if w == nil {
+				t.Fatalf("%s: embedded image has no width", name)
+			}
+			if v, _ := strconv.ParseFloat(string(w[1]), 64); v < 12 {
+				t.Errorf("%s: embedded image box is %v pt wide, want ≥ 12 pt", name, v)
+			}
 		}
 	}
 }
@@ -193,5 +195,35 @@ func TestSeriesColor(t *testing.T) {
 	var _ draw.GlyphDrawer = draw.RingGlyph{}
 	if !strings.Contains(string(Font.Variant), "Sans") {
 		t.Errorf("Font = %+v, want a sans-serif variant", Font)
+	}
+}
+
+// A shared legend is drawn once for the whole figure, right of every panel.
+func TestSharedLegend(t *testing.T) {
+	p, _ := sample(t)
+	q, _ := sample(t)
+	f := Grid([][]*gplot.Plot{{p, q}})
+	f.SharedLegend = true
+	var legend []vg.Point
+	maxX := vg.Length(math.Inf(-1))
+	for _, a := range record(f) {
+		switch a := a.(type) {
+		case *recorder.FillString:
+			if a.String == "first curve" {
+				legend = append(legend, a.Point)
+			}
+		case *recorder.Stroke:
+			if len(a.Path) == 3 {
+				for _, c := range a.Path {
+					maxX = max(maxX, c.Pos.X)
+				}
+			}
+		}
+	}
+	if len(legend) != 1 || legend[0].X <= maxX {
+		t.Errorf("shared legend entries at %v, want one, right of the curves (x > %v)", legend, maxX)
+	}
+	if r := p.Legend.Rectangle(draw.New(canvasSizer{&recorder.Canvas{}, vg.Inch, vg.Inch})); r.Max.X-r.Min.X <= 0 {
+		t.Error("the panels' own legends were not restored after drawing")
 	}
 }
