@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sort"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -206,4 +207,57 @@ func (m *Model) DistanceToUnion(x *mat.Dense) (dist []float64, nearest []int, er
 		}
 	}
 	return dist, nearest, nil
+}
+
+// Assessment compares a set of points (generated samples, say) with the
+// MoLRG: which subspace each point is nearest to, how far from the union of
+// the subspaces, and how spread along its subspace.
+type Assessment struct {
+	Nearest  []int     // component nearest to each point (DistanceToUnion)
+	Fraction []float64 // share of the points nearest to each component; compare with π_k
+	// Distances to the union, absolute and relative to the point's norm.
+	MedianDistance, MaxDistance, MedianRelative float64
+	// SecondMoment[k]: mean of ‖x‖² over the points nearest to component k
+	// (NaN when there are none); for samples of component k it is d_k.
+	SecondMoment []float64
+}
+
+// Assess returns the Assessment of the rows of x.
+func (m *Model) Assess(x *mat.Dense) (*Assessment, error) {
+	dist, near, err := m.DistanceToUnion(x)
+	if err != nil {
+		return nil, err
+	}
+	r, _ := x.Dims()
+	if r == 0 {
+		return nil, fmt.Errorf("molrg: no points to assess")
+	}
+	a := &Assessment{Nearest: near, Fraction: make([]float64, m.K()), SecondMoment: make([]float64, m.K())}
+	counts := make([]int, m.K())
+	rel := make([]float64, r)
+	for i := range r {
+		row := x.RawRowView(i)
+		n2 := dot(row, row)
+		counts[near[i]]++
+		a.SecondMoment[near[i]] += n2
+		rel[i] = dist[i] / math.Max(math.Sqrt(n2), 1e-300)
+		a.MaxDistance = math.Max(a.MaxDistance, dist[i])
+	}
+	for k := range counts {
+		a.Fraction[k] = float64(counts[k]) / float64(r)
+		a.SecondMoment[k] /= float64(counts[k]) // NaN for an empty component
+	}
+	a.MedianDistance, a.MedianRelative = median(dist), median(rel)
+	return a, nil
+}
+
+// median returns the median of v.
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
 }

@@ -195,3 +195,60 @@ func TestMonteCarloBadInputs(t *testing.T) {
 		t.Errorf("nil backend: err = %v", err)
 	}
 }
+
+// Samples of the model itself: on the union (distance 0), the components in
+// proportion π_k, second moments d_k. Points pushed off the plane are seen as
+// such.
+func TestAssess(t *testing.T) {
+	m, err := New(Params{N: 5, Dims: []int{1, 3}, Pi: []float64{0.3, 0.7}, Orthogonal: true}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.Sample(20000, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := m.Assess(s.X)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.MaxDistance > 1e-12 || a.MedianRelative > 1e-12 {
+		t.Errorf("model samples: distance to the union up to %v (relative median %v), want 0", a.MaxDistance, a.MedianRelative)
+	}
+	for k, want := range []float64{0.3, 0.7} {
+		if math.Abs(a.Fraction[k]-want) > 0.015 {
+			t.Errorf("fraction of component %d = %.4f, want π = %v", k, a.Fraction[k], want)
+		}
+		d := float64(m.Dims()[k])
+		if math.Abs(a.SecondMoment[k]-d) > 0.05*d {
+			t.Errorf("second moment of component %d = %.3f, want d_k = %v", k, a.SecondMoment[k], d)
+		}
+	}
+	for i, l := range s.Labels[:200] {
+		if a.Nearest[i] != l {
+			t.Fatalf("sample %d of component %d assessed nearest to %d", i, l, a.Nearest[i])
+		}
+	}
+	// Shrink the samples and add a fixed offset orthogonal to every subspace.
+	off := mat.NewDense(1, 5, nil)
+	var full mat.Dense
+	full.Augment(m.Bases[0], m.Bases[1])
+	var svd mat.SVD
+	svd.Factorize(full.T(), mat.SVDFull)
+	var v mat.Dense
+	svd.VTo(&v)
+	off.SetRow(0, mat.Col(nil, 4, &v))
+	x := mat.DenseCopyOf(s.X.Slice(0, 100, 0, 5))
+	for i := range 100 {
+		for j := range 5 {
+			x.Set(i, j, x.At(i, j)+0.2*off.At(0, j))
+		}
+	}
+	b, err := m.Assess(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(b.MedianDistance-0.2) > 1e-12 || math.Abs(b.MaxDistance-0.2) > 1e-12 {
+		t.Errorf("offset points: median distance %v, max %v, want 0.2", b.MedianDistance, b.MaxDistance)
+	}
+}

@@ -24,6 +24,9 @@ type Series struct {
 	Marker draw.GlyphDrawer
 	// Radius of the markers; 0 means 2.5 pt.
 	Radius vg.Length
+	// YErr, when set (one value per point), draws error bars from Y−YErr to
+	// Y+YErr in the series colour, e.g. two standard errors of Monte Carlo.
+	YErr []float64
 }
 
 // Axes holds the labels of a panel and the scales of its axes.
@@ -98,6 +101,19 @@ func Lines(a Axes, series ...Series) (*gplot.Plot, error) {
 			p.Add(sc)
 			thumbs = append(thumbs, sc)
 		}
+		if s.YErr != nil {
+			if len(s.YErr) != len(s.Y) {
+				return nil, fmt.Errorf("plot: series %q has %d error bars for %d points, want one per point", s.Name, len(s.YErr), len(s.Y))
+			}
+			eb, err := plotter.NewYErrorBars(errorBars{xy, s.YErr})
+			if err != nil {
+				return nil, fmt.Errorf("plot: series %q: %w", s.Name, err)
+			}
+			eb.Color = col
+			eb.Width = vg.Points(1.25)
+			eb.CapWidth = vg.Points(5)
+			p.Add(eb)
+		}
 		if s.Name != "" {
 			p.Legend.Add(s.Name, thumbs...)
 		}
@@ -105,3 +121,11 @@ func Lines(a Axes, series ...Series) (*gplot.Plot, error) {
 	p.Legend.Top = true
 	return p, nil
 }
+
+// errorBars adapts a series and its error sizes to gonum's YErrorer.
+type errorBars struct {
+	plotter.XYs
+	err []float64
+}
+
+func (e errorBars) YError(i int) (float64, float64) { return e.err[i], e.err[i] }

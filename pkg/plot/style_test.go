@@ -227,3 +227,29 @@ func TestSharedLegend(t *testing.T) {
 		t.Error("the panels' own legends were not restored after drawing")
 	}
 }
+
+// Error bars: one vertical segment per point, from Y−YErr to Y+YErr.
+func TestSeriesErrorBars(t *testing.T) {
+	vertical := func(yerr []float64) (n int, spans []vg.Length) {
+		p, err := Lines(Axes{}, Series{Name: "mc", X: []float64{0, 1, 2}, Y: []float64{1, 2, 3}, YErr: yerr, NoLine: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range record(Single(p)) {
+			if s, ok := a.(*recorder.Stroke); ok && len(s.Path) == 2 && s.Path[0].Pos.X == s.Path[1].Pos.X && s.Path[0].Pos.Y != s.Path[1].Pos.Y {
+				n++
+				spans = append(spans, s.Path[1].Pos.Y-s.Path[0].Pos.Y)
+			}
+		}
+		return n, spans
+	}
+	without, _ := vertical(nil)
+	with, spans := vertical([]float64{0.5, 0.5, 0.5})
+	if with-without != 3 {
+		t.Errorf("%d vertical segments with error bars, %d without, want 3 more", with, without)
+	}
+	_ = spans
+	if _, err := Lines(Axes{}, Series{X: []float64{0}, Y: []float64{1}, YErr: []float64{1, 2}}); err == nil || !strings.Contains(err.Error(), "one per point") {
+		t.Errorf("mismatched error bars: err = %v", err)
+	}
+}
