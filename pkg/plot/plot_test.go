@@ -84,3 +84,15 @@ func TestBadInputs(t *testing.T) {
 		t.Errorf("bad extension: err = %v", err)
 	}
 }
+
+func TestPaletteSkipsYellow(t *testing.T) {
+	yellow := OkabeIto[6]
+	for i := -3; i < 20; i++ {
+		if Palette(i) == yellow {
+			t.Errorf("Palette(%d) is yellow", i)
+		}
+	}
+	if Palette(0) != OkabeIto[0] || Palette(7) != OkabeIto[0] || Palette(6) != OkabeIto[7] {
+		t.Errorf("Palette cycle: %v %v %v", Palette(0), Palette(7), Palette(6))
+	}
+}
