@@ -3,6 +3,7 @@ package plot
 import (
 	"bytes"
 	"regexp"
+	"strconv"
 
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -71,9 +72,30 @@ func fixSVG(svg []byte) []byte {
 		return []byte(`font-family:'Liberation Sans',Arial,Helvetica,'DejaVu Sans',sans-serif;`)
 	})
 	svg = svgImage.ReplaceAll(svg, []byte(`<image ${1}preserveAspectRatio="none" style="image-rendering:pixelated" xlink:href="data:image/png;base64,`))
+	svg = compactCircles(svg)
 	// Drop the XML prolog and comment: the SVG is also embedded in HTML.
 	if i := bytes.Index(svg, []byte("<svg")); i > 0 {
 		svg = svg[i:]
 	}
 	return svg
+}
+
+// svgCircle matches the path vgsvg writes for a filled circle glyph: two
+// half-circle arcs from (x, y) through (x − 2r, y) and back.
+var svgCircle = regexp.MustCompile(`<path d="M([-0-9.e+]+),([-0-9.e+]+)A([0-9.e+]+),([0-9.e+]+) 0 1 1 ([-0-9.e+]+),([-0-9.e+]+)A[0-9.e+]+,[0-9.e+]+ 0 1 1 [-0-9.e+]+,[-0-9.e+]+Z" (style="[^"]*") />`)
+
+// compactCircles rewrites filled circle glyphs (scatter markers) as <circle>
+// elements, half the size: a scatter plot of a thousand points shrinks by
+// about 50 kB. Anything that does not parse is left as it was.
+func compactCircles(svg []byte) []byte {
+	return svgCircle.ReplaceAllFunc(svg, func(m []byte) []byte {
+		g := svgCircle.FindSubmatch(m)
+		x, err1 := strconv.ParseFloat(string(g[1]), 64)
+		r, err2 := strconv.ParseFloat(string(g[3]), 64)
+		if err1 != nil || err2 != nil || !bytes.Equal(g[3], g[4]) || !bytes.Equal(g[2], g[6]) {
+			return m
+		}
+		cx := strconv.FormatFloat(x-r, 'g', 5, 64)
+		return []byte(`<circle cx="` + cx + `" cy="` + string(g[2]) + `" r="` + string(g[3]) + `" ` + string(g[7]) + ` />`)
+	})
 }

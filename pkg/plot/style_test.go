@@ -253,3 +253,25 @@ func TestSeriesErrorBars(t *testing.T) {
 		t.Errorf("mismatched error bars: err = %v", err)
 	}
 }
+
+// Scatter markers become <circle> elements at the same centres.
+func TestCompactCircles(t *testing.T) {
+	in := []byte(`<path d="M113.17,118.69A2.5,2.5 0 1 1 108.17,118.69A2.5,2.5 0 1 1 113.17,118.69Z" style="fill:#0072B2" />` + "\n" +
+		`<path d="M10,20L30,40" style="stroke:#000" />`)
+	out := string(compactCircles(in))
+	want := `<circle cx="110.67" cy="118.69" r="2.5" style="fill:#0072B2" />` + "\n" + `<path d="M10,20L30,40" style="stroke:#000" />`
+	if out != want {
+		t.Errorf("compactCircles:\n%s\nwant\n%s", out, want)
+	}
+	p, err := Lines(Axes{Title: "t"}, Series{X: []float64{0, 1, 2}, Y: []float64{0, 1, 4}, NoLine: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := Single(p).SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(svg, []byte("<circle ")); n != 3 {
+		t.Errorf("%d circles in a scatter of 3 points, want 3", n)
+	}
+}
