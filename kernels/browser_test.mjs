@@ -23,24 +23,18 @@
 // results/browser_report.json.
 //
 // usage: node kernels/browser_test.mjs [notebooks/NAME.ipynb ...]
-// (default: the NOTEBOOKS list below; add a chapter by listing it there).
+// (default: the chapters listed in kernels/notebooks.txt; add one by listing it there).
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
-// The chapters the test covers, in reading order.
-const NOTEBOOKS = [
-  "notebooks/00_getting_started.ipynb",
-  "notebooks/01_molrg_and_the_true_denoiser.ipynb",
-  "notebooks/01b_diffusion_in_one_page.ipynb",
-  "notebooks/02_single_gaussian_is_pca.ipynb",
-  "notebooks/03_mixtures_are_subspace_clustering.ipynb",
-];
-
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// The chapters the test covers, in reading order.
+const NOTEBOOKS = readFileSync(join(root, "kernels", "notebooks.txt"), "utf8").split("\n")
+  .map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
 const notebooks = process.argv.length > 2 ? process.argv.slice(2) : NOTEBOOKS;
 const shots = join(root, "results", "screenshots");
 const port = 18888 + Math.floor(Math.random() * 1000);
@@ -338,6 +332,22 @@ try {
     const page = await context.newPage();
     try {
       await openNotebook(page, copy);
+      // What a reader sees on opening the notebook, before running anything: the committed
+      // outputs, untrusted (JupyterLab sanitizes them, as a code host does).
+      const committed = JSON.parse(readFileSync(join(root, nb), "utf8"));
+      const html = committed.cells.flatMap((c) => c.outputs || []).map((o) => [].concat(o.data?.["text/html"] ?? []).join("")).join("");
+      const expected = (html.match(/<img class="molrg-frame"/g) || []).length;
+      if (expected > 0) {
+        await page.waitForFunction((n) => document.querySelectorAll(".jp-OutputArea-output img.molrg-frame").length >= n, expected, { timeout: 60_000 })
+          .catch(() => { throw new Error(`${name}: the committed notebook shows fewer than its ${expected} figures before running`); });
+        for (const img of await page.$$(".jp-OutputArea-output img.molrg-frame")) {
+          await img.scrollIntoViewIfNeeded();
+          const r = await img.evaluate(checkFigure, limits);
+          if (r.problems.length) report.problems.push(`committed figure: ${r.problems.join("; ")}`);
+        }
+        report.committedFigures = expected;
+        log(`${name}: the committed outputs show ${expected} figures before running`);
+      }
       log(`${name}: open; Run All`);
       report.runAllSeconds = await runAll(page, report);
       log(`${name}: Run All reached the last cell in ${report.runAllSeconds.toFixed(1)} s`);
