@@ -26,7 +26,9 @@ var lineColors = []color.Color{OkabeIto[0], OkabeIto[1], OkabeIto[2], OkabeIto[3
 // Palette returns series colour i: the Okabe–Ito colours without yellow
 // (too pale for lines), cycling. Series without a Color take Palette(i) in
 // order; give a curve and the points that check it the same Palette(i).
-func Palette(i int) color.Color { return lineColors[((i%len(lineColors))+len(lineColors))%len(lineColors)] }
+func Palette(i int) color.Color {
+	return lineColors[((i%len(lineColors))+len(lineColors))%len(lineColors)]
+}
 
 // Series colour i.
 func seriesColor(i int) color.Color { return Palette(i) }
