@@ -193,6 +193,11 @@ async function operateInteract(page, handle, report) {
 // runAll clicks Run All and waits until every code cell has run, operating
 // kernel-backed widgets as they come up. It returns the seconds taken.
 async function runAll(page, report) {
+  // The committed outputs carry execution counts; clear them so that "[n]:" means "ran now".
+  await page.getByRole("menuitem", { name: "Edit", exact: true }).click();
+  await page.getByRole("menuitem", { name: /^Clear Outputs of All Cells$/ }).click();
+  await page.waitForFunction(() => Array.from(document.querySelectorAll(".jp-Notebook .jp-CodeCell .jp-InputPrompt"))
+    .every((e) => !/\d/.test(e.textContent)), null, { timeout: 30_000 });
   await page.getByRole("menuitem", { name: "Run", exact: true }).click();
   await page.getByRole("menuitem", { name: /^Run All( Cells)?$/ }).click();
   const start = Date.now();
@@ -322,6 +327,7 @@ try {
       "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  context.setDefaultTimeout(60_000); // no action waits forever
   for (const nb of notebooks) {
     const name = basename(nb, ".ipynb");
     const report = { notebook: name, runAllSeconds: null, figures: [], widgets: [], problems: [], ok: false };
