@@ -70,6 +70,14 @@ async function waitForServer() {
   throw new Error("JupyterLab did not start:\n" + labLog.slice(-3000));
 }
 
+// shutDownKernels ends every kernel of the server (the reopened page starts one).
+async function shutDownKernels() {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/api/kernels?token=${token}`);
+    for (const k of await r.json()) await fetch(`http://127.0.0.1:${port}/api/kernels/${k.id}?token=${token}`, { method: "DELETE" });
+  } catch {}
+}
+
 // checkFigure runs in the page: it measures one figure image and returns the
 // problems found. For SVG sources it parses the SVG for the font sizes and
 // renders it (inline, off screen, at the displayed width) to locate the
@@ -404,6 +412,7 @@ try {
       await page.screenshot({ path: join(shots, name, "failed.png") }).catch(() => {});
     } finally {
       await page.close();
+      await shutDownKernels();
       rmSync(join(root, copy), { force: true });
       rmSync(join(root, dirname(copy), ".ipynb_checkpoints", basename(copy).replace(/\.ipynb$/, "-checkpoint.ipynb")), { force: true });
     }
