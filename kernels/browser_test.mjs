@@ -374,6 +374,10 @@ try {
         await explorers[i].screenshot({ path: join(shots, name, `explorer-${i + 1}.png`) }).catch(() => {});
       }
       log(`${name}: ${report.figures.length} figures, ${report.widgets.length} widgets checked`);
+      if (explorers.length > 0) { // the page around the first explorer, as a reader sees it
+        await explorers[0].evaluate((e) => e.scrollIntoView({ block: "center" }));
+        await page.screenshot({ path: join(shots, name, "page-explorer.png") });
+      }
       // Saved notebook, no kernel: save, shut the kernel down, reload.
       if (explorers.length > 0) {
         await page.keyboard.press("Control+s");
