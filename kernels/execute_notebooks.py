@@ -57,6 +57,19 @@ def shape(nb) -> list:
     return out
 
 
+def coalesce(outputs) -> list:
+    """Merges consecutive stream outputs of the same stream: how a program's output is cut into
+    messages depends on timing, and the committed copy should not."""
+    out = []
+    for o in outputs:
+        if o.get("output_type") == "stream" and out and out[-1].get("output_type") == "stream" and out[-1].get("name") == o.get("name"):
+            text = lambda x: "".join(x) if isinstance(x, list) else x
+            out[-1]["text"] = text(out[-1]["text"]) + text(o["text"])
+        else:
+            out.append(o)
+    return out
+
+
 def compact(nb):
     """The committed form of an executed notebook (see the module doc)."""
     nb = nbformat.from_dict(nb)  # a copy
@@ -65,6 +78,7 @@ def compact(nb):
         if cell.cell_type != "code":
             continue
         cell.metadata["molrg"] = {"source_sha1": source_sha1(cell)}
+        cell.outputs = coalesce(cell.get("outputs", []))
         for o in cell.get("outputs", []):
             if "text/html" in o.get("data", {}):
                 o["data"]["text/html"] = LIVE.sub("", html_of(o))
