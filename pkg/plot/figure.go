@@ -16,8 +16,10 @@ import (
 
 // Figure is a grid of panels (one or more gonum plots).
 //
-// Legends are drawn outside the data: in a strip to the right of each panel
-// that has one (set LegendInside to keep gonum's placement in a corner).
+// Legends are drawn outside the data: in a strip at the right of each panel
+// that has one, or below it when the legend is too wide (or LegendBelow is
+// set); SharedLegend draws one legend for the whole figure instead, and
+// LegendInside keeps gonum's placement in a corner.
 type Figure struct {
 	Panels        [][]*gplot.Plot // rows of panels; a nil panel is left blank
 	Width, Height vg.Length       // total size; zero means NotebookWidth and 4.5 in. for one row (3.6 in. per row for more)
