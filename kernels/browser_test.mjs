@@ -158,9 +158,9 @@ async function openNotebook(page, path) {
   const select = page.locator(".jp-Dialog").getByRole("button", { name: "Select", exact: true });
   if (await select.isVisible({ timeout: 10_000 }).catch(() => false)) await select.click();
   await page.locator(".jp-toast-button").getByText("No", { exact: true }).click({ timeout: 3_000 }).catch(() => {});
-  await page.waitForFunction(() => /Idle/.test(document.querySelector(".jp-StatusBar-Widget, #jp-main-statusbar")?.innerText || "") ||
-    /Go \(gonb, molrg\) \| Idle/.test(document.body.innerText), null, { timeout: 10_000 })
-    .catch(async () => log("kernel idle status not seen yet; going on; status bar: " + (await page.evaluate(() => document.querySelector("#jp-main-statusbar")?.innerText))));
+  // The notebook's kernel is chosen (its state may still read "Unknown": Run All queues anyway).
+  await page.waitForFunction(() => /Go \(gonb, molrg\)/.test(document.querySelector("#jp-main-statusbar")?.innerText || ""), null, { timeout: 30_000 })
+    .catch(() => log("the kernel's name is not in the status bar yet; going on"));
 }
 
 // Prompts of the code cells: "[3]:" done, "[*]:" running or queued, "[ ]:" not run.
