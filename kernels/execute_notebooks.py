@@ -106,6 +106,15 @@ def check_fresh(path: Path, executed) -> list:
         problems.append(f"figures and explorers per code cell: committed {a}, this run {b}")
     if problems:
         problems.append("refresh them with `make notebooks`")
+    else:
+        # Not a failure (other machines and backends may round differently), but worth a note:
+        # outputs that differ from this run usually mean that pkg/ changed since the refresh.
+        fresh = compact(executed)
+        differ = sum(1 for c, f in zip(committed.cells, fresh.cells)
+                     if c.cell_type == "code" and [html_of(o) or o.get("text") for o in c.outputs] != [html_of(o) or o.get("text") for o in f.outputs])
+        if differ:
+            print(f"note {path.name}: {differ} code cells print or draw something else than their committed outputs "
+                  "(did pkg/ change? `make notebooks` refreshes them)", flush=True)
     return problems
 
 
