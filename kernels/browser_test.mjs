@@ -7,7 +7,8 @@
 //   2. checks every figure: the image decodes, is at least 320 px wide, its
 //      smallest text is at least 11 px as displayed, and every colour bar is a
 //      real bar (at least 8 px wide as displayed, and painted across its box,
-//      checked on the rendered pixels);
+//      checked on the rendered pixels; heat maps are embedded images too and
+//      get the same check);
 //   3. operates every explorer control with the mouse and with the arrow keys
 //      and checks that the figure changes (and that the keys stay in the
 //      widget, not in JupyterLab), recording the slider → redraw latency;
@@ -130,14 +131,14 @@ async function checkFigure(img, limits) {
   ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
   for (const b of boxes) {
     const bar = { width: Math.round(b.w * 10) / 10, height: Math.round(b.h * 10) / 10, painted: null };
-    if (b.w < limits.minBar || b.h < 4 * limits.minBar) out.problems.push(`colour bar box ${b.w.toFixed(1)}×${b.h.toFixed(1)} px, want ≥ ${limits.minBar} px wide`);
+    if (b.w < limits.minBar || b.h < 4 * limits.minBar) out.problems.push(`embedded image (colour bar or heat map) box ${b.w.toFixed(1)}×${b.h.toFixed(1)} px, want ≥ ${limits.minBar} px wide`);
     try {
       const y = Math.round(b.y + b.h / 2), x0 = Math.round(b.x) + 1, x1 = Math.round(b.x + b.w) - 1;
       const row = ctx.getImageData(x0, y, Math.max(1, x1 - x0), 1).data;
       let painted = 0;
       for (let i = 0; i < row.length; i += 4) if (row[i] + row[i + 1] + row[i + 2] < 3 * 235) painted++;
       bar.painted = Math.round((painted / (row.length / 4)) * 100) / 100;
-      if (bar.painted < 0.9) out.problems.push(`colour bar painted over ${(bar.painted * 100).toFixed(0)}% of its width, want ≥ 90% (a sliver?)`);
+      if (bar.painted < 0.9) out.problems.push(`embedded image (colour bar or heat map) painted over ${(bar.painted * 100).toFixed(0)}% of its width, want ≥ 90% (a sliver?)`);
     } catch (e) {
       out.problems.push("could not read the colour bar's pixels: " + e.message);
     }
