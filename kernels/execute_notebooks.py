@@ -10,7 +10,8 @@ Committed outputs. So that a reader on a code host (GitHub) sees every figure wi
 anything, notebooks can carry their outputs in the repository, in a compact form: each
 explorer keeps its default frame and a note, and drops its controls, its other frames and its
 script (the parts between <!--molrg-live-begin--> and <!--molrg-live-end-->; JupyterLab would
-not run that script in an untrusted notebook anyway); execution timings are dropped. Every
+not run that script in an untrusted notebook anyway); execution timings are dropped, consecutive
+stream outputs merged and paths inside the checkout written relative to it. Every
 code cell records the SHA-1 of its source in its metadata ("molrg": {"source_sha1": ...}) and
 the notebook is marked ("molrg": {"outputs": "committed"}).
 
@@ -80,6 +81,8 @@ def compact(nb):
         cell.metadata["molrg"] = {"source_sha1": source_sha1(cell)}
         cell.outputs = coalesce(cell.get("outputs", []))
         for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream":  # paths in this checkout, as the reader's own
+                o["text"] = ("".join(o["text"]) if isinstance(o["text"], list) else o["text"]).replace(str(root) + "/", "")
             if "text/html" in o.get("data", {}):
                 o["data"]["text/html"] = LIVE.sub("", html_of(o))
             o.get("metadata", {}).pop("execution", None)
