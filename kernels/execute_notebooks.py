@@ -10,8 +10,9 @@ Committed outputs. So that a reader on a code host (GitHub) sees every figure wi
 anything, notebooks can carry their outputs in the repository, in a compact form: each
 explorer keeps its default frame and a note, and drops its controls, its other frames and its
 script (the parts between <!--molrg-live-begin--> and <!--molrg-live-end-->; JupyterLab would
-not run that script in an untrusted notebook anyway); execution timings are dropped, consecutive
-stream outputs merged and paths inside the checkout written relative to it. Every
+not run that script in an untrusted notebook anyway); execution timings are dropped, each cell's
+text output merged into one block placed before its figures (the interleaving of text and figures
+varies from run to run), and paths inside the checkout written relative to it. Every
 code cell records the SHA-1 of its source in its metadata ("molrg": {"source_sha1": ...}) and
 the notebook is marked ("molrg": {"outputs": "committed"}).
 
@@ -79,7 +80,11 @@ def compact(nb):
         if cell.cell_type != "code":
             continue
         cell.metadata["molrg"] = {"source_sha1": source_sha1(cell)}
-        cell.outputs = coalesce(cell.get("outputs", []))
+        # Text first, then figures: the program's stdout and its displays reach the kernel through
+        # different pipes, so their interleaving varies from run to run.
+        outs = cell.get("outputs", [])
+        cell.outputs = coalesce([o for o in outs if o.get("output_type") == "stream"]) + \
+            [o for o in outs if o.get("output_type") != "stream"]
         for o in cell.get("outputs", []):
             if o.get("output_type") == "stream":  # paths in this checkout, as the reader's own
                 o["text"] = ("".join(o["text"]) if isinstance(o["text"], list) else o["text"]).replace(str(root) + "/", "")
