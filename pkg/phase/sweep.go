@@ -224,7 +224,6 @@ func Merge(out string, shards []string) (int, error) {
 	return results.Merge(out, shards, func(r Row) string { return r.Key.String() })
 }
 
-
 // score turns fitted bases into a row.
 func score(key Key, p *Problem, bases []*mat.Dense, tau float64, seconds float64) (Row, error) {
 	errs, err := subspace.Errors(bases, p.Truth)
