@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The project's test command (`make test`): go vet, go test, every notebook
-# executed headless through the GoNB kernel, then the real-browser test.
+# The project's test command (`make test`): go vet, go test, the bad-input table
+# against the built binary, every notebook executed headless through the GoNB
+# kernel, then the real-browser test.
 # Needs `make setup` first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,10 @@ go vet ./...
 
 step "go test"
 go test -count=1 -timeout 30m ./...
+
+step "bad inputs against the built molrg (kernels/reliability.py; make reliability adds kill -9 and concurrent runs)"
+go build -o .tools/bin/molrg ./cmd/molrg
+.venv/bin/python kernels/reliability.py --table-only
 
 step "notebooks, headless through the GoNB kernel (and their committed outputs fresh)"
 .venv/bin/python kernels/execute_notebooks.py
