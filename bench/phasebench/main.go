@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -188,19 +189,22 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 		return err
 	}
 
-	// Ours on XLA (the default backend): compile with one execution's worth
-	// of steps, then time the whole run.
+	// Ours: the host kernel (the default), then GoMLX graphs on XLA (the
+	// default backend) and on the pure-Go backend (fewer steps).
+	ours, oursRate, _, err := timeTrain(cfg, ins, dae.KernelHost, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  ours, host kernel (Go, %d goroutines): %d steps in %.2f s\n", runtime.GOMAXPROCS(0), steps, float64(steps)/oursRate)
 	xla, info, err := backend.New()
 	if err != nil {
 		return err
 	}
-	ours, oursRate, compile, err := timeTrain(cfg, ins, xla)
+	xlaRes, xlaRate, compile, err := timeTrain(cfg, ins, dae.KernelGraph, xla)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("  ours, GoMLX %s (%s): %d steps in %.2f s (compile %.1f s apart)\n", info.Name, info.Device, steps, float64(steps)/oursRate, compile.Seconds())
-
-	// Ours on the pure-Go backend: fewer steps, same problems.
+	fmt.Printf("  ours, GoMLX graph on %s (%s): %d steps in %.2f s (compile %.1f s apart)\n", info.Name, info.Device, steps, float64(steps)/xlaRate, compile.Seconds())
 	goRate := math.NaN()
 	if goSteps > 0 {
 		gb, err := backend.Go()
@@ -209,11 +213,11 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 		}
 		gcfg := cfg
 		gcfg.Steps = goSteps
-		_, goRate, compile, err = timeTrain(gcfg, ins, gb)
+		_, goRate, compile, err = timeTrain(gcfg, ins, dae.KernelGraph, gb)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  ours, GoMLX go (pure Go): %d steps in %.2f s (compile %.1f s apart)\n", goSteps, float64(goSteps)/goRate, compile.Seconds())
+		fmt.Printf("  ours, GoMLX graph on go (pure Go): %d steps in %.2f s (compile %.1f s apart)\n", goSteps, float64(goSteps)/goRate, compile.Seconds())
 	}
 
 	// PyTorch, once per thread count.
@@ -263,10 +267,8 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 	}
 
 	// Agreement: errors and success on the same data.
-	same, succOurs, succTorch := 0, 0, 0
-	maxErrDiff, maxBasisDist := 0.0, 0.0
-	for i, p := range problems {
-		tb := make([]*mat.Dense, k)
+	torchBases := make([][]*mat.Dense, numI)
+	for i := range problems {
 		for c := range k {
 			u := mat.NewDense(n, d, nil)
 			off := (c*numI + i) * n * d
@@ -275,46 +277,64 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 					u.Set(a, b, float64(flat[off+a*d+b]))
 				}
 			}
-			tb[c] = u
-			maxBasisDist = math.Max(maxBasisDist, subspace.Distance(u, ours.Bases[i][c]))
-		}
-		eo, err := worst(ours.Bases[i], p.Truth)
-		if err != nil {
-			return err
-		}
-		et, err := worst(tb, p.Truth)
-		if err != nil {
-			return err
-		}
-		maxErrDiff = math.Max(maxErrDiff, math.Abs(eo-et))
-		so, st := eo <= subspace.DefaultTau, et <= subspace.DefaultTau
-		if so == st {
-			same++
-		}
-		if so {
-			succOurs++
-		}
-		if st {
-			succTorch++
+			torchBases[i] = append(torchBases[i], u)
 		}
 	}
-	fmt.Printf("agreement: same success on %d of %d problems (ours %d, PyTorch %d successes); max |error difference| %.2g; max ‖U_oursU_oursᵀ − U_torchU_torchᵀ‖_F %.2g\n",
-		same, numI, succOurs, succTorch, maxErrDiff, maxBasisDist)
-	fmt.Printf("steps/s (%d problems per step): ours XLA %.1f, ours pure-Go %.1f", numI, oursRate, goRate)
+	if err := agreement("ours (host) and PyTorch", problems, ours.Bases, torchBases); err != nil {
+		return err
+	}
+	if err := agreement("ours host and XLA graph", problems, ours.Bases, xlaRes.Bases); err != nil {
+		return err
+	}
+	fmt.Printf("steps/s (%d problems per step): ours host %.1f, ours XLA graph %.1f, ours pure-Go graph %.1f", numI, oursRate, xlaRate, goRate)
 	for i, r := range torchRates {
 		fmt.Printf(", %s %.1f", torchNames[i], r)
 	}
 	fmt.Println()
 	for i, r := range torchRates {
-		fmt.Printf("ratio ours/%s: XLA %.2f×, pure-Go %.2f×\n", torchNames[i], oursRate/r, goRate/r)
+		fmt.Printf("ratio ours/%s: host %.2f×, XLA graph %.2f×, pure-Go graph %.2f×\n", torchNames[i], oursRate/r, xlaRate/r, goRate/r)
 	}
+	return nil
+}
+
+// agreement prints on how many problems two sets of trained bases give the
+// same success, and their largest differences.
+func agreement(what string, problems []*phase.Problem, a, b [][]*mat.Dense) error {
+	same, succA, succB := 0, 0, 0
+	maxErrDiff, maxBasisDist := 0.0, 0.0
+	for i, p := range problems {
+		for c := range a[i] {
+			maxBasisDist = math.Max(maxBasisDist, subspace.Distance(a[i][c], b[i][c]))
+		}
+		ea, err := worst(a[i], p.Truth)
+		if err != nil {
+			return err
+		}
+		eb, err := worst(b[i], p.Truth)
+		if err != nil {
+			return err
+		}
+		maxErrDiff = math.Max(maxErrDiff, math.Abs(ea-eb))
+		sa, sb := ea <= subspace.DefaultTau, eb <= subspace.DefaultTau
+		if sa == sb {
+			same++
+		}
+		if sa {
+			succA++
+		}
+		if sb {
+			succB++
+		}
+	}
+	fmt.Printf("agreement of %s: same success on %d of %d problems (%d and %d successes); max |error difference| %.2g; max ‖U_aU_aᵀ − U_bU_bᵀ‖_F %.2g\n",
+		what, same, len(problems), succA, succB, maxErrDiff, maxBasisDist)
 	return nil
 }
 
 // timeTrain compiles (one execution) and then times Algorithm 1; it returns
 // the result and the steps per second of the timed run.
-func timeTrain(cfg dae.Config, ins []dae.Instance, be compute.Backend) (*dae.Result, float64, time.Duration, error) {
-	cfg.Backend = be
+func timeTrain(cfg dae.Config, ins []dae.Instance, kernel dae.Kernel, be compute.Backend) (*dae.Result, float64, time.Duration, error) {
+	cfg.Kernel, cfg.Backend = kernel, be
 	warm := cfg
 	warm.Steps = min(cfg.Steps, cfg.StepsPerExec)
 	start := time.Now()

@@ -11,10 +11,11 @@ import (
 
 // benchmarkAlgorithm1 measures SGD steps per second of Algorithm 1 with the
 // soft-max DAE on `instances` MoLRG problems (n = 48, K = 2, d = 6,
-// N_k = 12, batch 32) trained in one graph, on the project backend
-// (GOMLX_BACKEND selects it). One benchmark iteration is one step for all
-// instances; the graph is compiled before the timer starts.
-func benchmarkAlgorithm1(b *testing.B, instances int) {
+// N_k = 12, batch 32) trained together, with the host kernel or in one graph
+// on the project backend (GOMLX_BACKEND selects it). One benchmark iteration
+// is one step for all instances; the graph is compiled before the timer
+// starts.
+func benchmarkAlgorithm1(b *testing.B, kernel Kernel, instances int) {
 	be, err := backend.Default()
 	if err != nil {
 		b.Fatal(err)
@@ -32,9 +33,9 @@ func benchmarkAlgorithm1(b *testing.B, instances int) {
 		insts = append(insts, Instance{X: s.X, Seed: uint64(i)})
 	}
 	cfg := DefaultConfig(ParamSoftMax, 6, 6)
-	cfg.Backend = be
+	cfg.Kernel, cfg.Backend = kernel, be
 	cfg.BatchSize = 32
-	if backend.IsGo(be) {
+	if kernel == KernelGraph && backend.IsGo(be) {
 		cfg.StepsPerExec = maxUnrolledSteps // what Train uses there anyway
 	}
 	cfg.Steps = cfg.StepsPerExec // compile (and warm up) first
@@ -52,8 +53,10 @@ func benchmarkAlgorithm1(b *testing.B, instances int) {
 	b.StopTimer()
 	b.ReportMetric(float64(cfg.Steps)/elapsed, "steps/s")
 	b.ReportMetric(float64(cfg.Steps*instances)/elapsed, "instance-steps/s")
-	b.Logf("backend %s: %d steps × %d instances in %.2fs", fmt.Sprint(be), cfg.Steps, instances, elapsed)
+	b.Logf("%v kernel, backend %s: %d steps × %d instances in %.2fs", kernel, fmt.Sprint(be), cfg.Steps, instances, elapsed)
 }
 
-func BenchmarkAlgorithm1Single(b *testing.B)     { benchmarkAlgorithm1(b, 1) }
-func BenchmarkAlgorithm1Batched500(b *testing.B) { benchmarkAlgorithm1(b, 500) }
+func BenchmarkAlgorithm1Single(b *testing.B)         { benchmarkAlgorithm1(b, KernelGraph, 1) }
+func BenchmarkAlgorithm1Batched500(b *testing.B)     { benchmarkAlgorithm1(b, KernelGraph, 500) }
+func BenchmarkAlgorithm1HostSingle(b *testing.B)     { benchmarkAlgorithm1(b, KernelHost, 1) }
+func BenchmarkAlgorithm1HostBatched500(b *testing.B) { benchmarkAlgorithm1(b, KernelHost, 500) }

@@ -74,6 +74,30 @@ func (i Init) String() string {
 	return fmt.Sprintf("Init(%d)", int(i))
 }
 
+// Kernel selects how Algorithm 1 is computed; both compute the same steps
+// from the same random draws and agree to float32 rounding.
+type Kernel int
+
+const (
+	// KernelHost runs every step in Go on the host (host.go): float32, the
+	// gradient of the loss (6) in closed form, AVX-512 where available, the
+	// runs spread over GOMAXPROCS goroutines. Config.Backend is not used.
+	KernelHost Kernel = iota
+	// KernelGraph runs the steps as GoMLX graphs on Config.Backend, with
+	// GoMLX's automatic differentiation (step.go).
+	KernelGraph
+)
+
+func (k Kernel) String() string {
+	switch k {
+	case KernelHost:
+		return "host"
+	case KernelGraph:
+		return "graph"
+	}
+	return fmt.Sprintf("Kernel(%d)", int(k))
+}
+
 // Level is one noise level of the discretized time axis: the scale s_t,
 // the noise σ_t and the loss weight λ_t of eq. (6).
 type Level struct {
@@ -109,7 +133,8 @@ type Config struct {
 	PolarIterations  int     // Newton–Schulz iterations of P_O, ≥ 1
 
 	Seed    uint64          // run seed, mixed with every Instance.Seed
-	Backend compute.Backend // nil: backend.Default(); a pure-Go backend should schedule one op at a time (backend.Go)
+	Kernel  Kernel          // host (default) or GoMLX graphs on Backend
+	Backend compute.Backend // KernelGraph only; nil: backend.Default(); a pure-Go backend should schedule one op at a time (backend.Go)
 
 	unrolled bool // tests: unroll the steps even where a While loop is used
 }
@@ -276,6 +301,11 @@ func (c *Config) Validate(n int) error {
 	}
 	if c.Restarts < 1 {
 		return fmt.Errorf("dae: Restarts = %d, want Restarts ≥ 1", c.Restarts)
+	}
+	switch c.Kernel {
+	case KernelHost, KernelGraph:
+	default:
+		return fmt.Errorf("dae: Kernel = %d, want KernelHost or KernelGraph", int(c.Kernel))
 	}
 	if c.PolarIterations < 1 || c.PolarIterations > 200 {
 		return fmt.Errorf("dae: PolarIterations = %d, want 1 ≤ PolarIterations ≤ 200", c.PolarIterations)

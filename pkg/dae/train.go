@@ -6,9 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
-	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/molrg"
 	"gonum.org/v1/gonum/mat"
 )
@@ -60,12 +57,6 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 	if err := cfg.Validate(n); err != nil {
 		return nil, err
 	}
-	be := cfg.Backend
-	if be == nil {
-		if be, err = backend.Default(); err != nil {
-			return nil, err
-		}
-	}
 
 	// Runs: every instance × every restart, each with its own RNG key.
 	numRuns := len(instances) * cfg.Restarts
@@ -78,99 +69,25 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 			keys[run] = restartKey(InstanceKey(cfg.Seed, in.Seed), r)
 		}
 	}
-
-	// Inputs that do not change: data, counts, keys, levels. N_max is
-	// rounded up to a multiple of 8 so that sweeps over N reuse graphs.
-	nMax := 0
-	for _, in := range instances {
-		nMax = max(nMax, in.X.RawMatrix().Rows)
-	}
-	nMax = (nMax + 7) / 8 * 8
-	data := make([]float32, numRuns*nMax*n)
-	counts := make([]int32, numRuns)
-	for run, i := range runInst {
-		x := instances[i].X
-		r, _ := x.Dims()
-		counts[run] = int32(r)
+	data := make([][]float32, len(instances))
+	for i, in := range instances {
+		r, _ := in.X.Dims()
+		data[i] = make([]float32, 0, r*n)
 		for a := range r {
 			for b := range n {
-				data[(run*nMax+a)*n+b] = float32(x.At(a, b))
+				data[i] = append(data[i], float32(in.X.At(a, b)))
 			}
 		}
 	}
-	lv := cfg.levels()
-	levels := make([]float32, 0, 3*len(lv))
-	for _, l := range lv {
-		levels = append(levels, float32(l.S), float32(l.Sigma), float32(l.Lambda))
+	init := initBases(&cfg, instances, runInst, keys, n)
+	var bases, stepLoss [][]float32
+	if cfg.Kernel == KernelHost {
+		bases, stepLoss, err = trainHost(ctx, &cfg, data, runInst, keys, init, n, progress)
+	} else {
+		bases, stepLoss, err = trainGraph(ctx, &cfg, data, runInst, keys, init, n, progress)
 	}
-	fixed := []*tensors.Tensor{
-		tensors.FromFlatDataAndDimensions(data, numRuns, nMax, n),
-		tensors.FromFlatDataAndDimensions(counts, numRuns),
-		tensors.FromFlatDataAndDimensions(keys, numRuns),
-		tensors.FromFlatDataAndDimensions(levels, len(lv), 3),
-	}
-	defer func() {
-		for _, t := range fixed {
-			_ = t.FinalizeAll() // frees device memory now rather than at GC
-		}
-	}()
-	for _, t := range fixed {
-		if err := t.MaterializeOnDevice(be, false, 0); err != nil {
-			return nil, err
-		}
-	}
-
-	bases := initBases(&cfg, instances, runInst, keys, n)
-	key := newExecKey(be, &cfg, [4]int{numRuns, nMax, n, len(lv)})
-	exec, release, err := acquireExec(key, &cfg)
 	if err != nil {
 		return nil, err
-	}
-	defer release()
-
-	numK := len(cfg.Dims)
-	stepLoss := make([][]float32, 0, cfg.Steps) // [step][run]
-	for done := 0; done < cfg.Steps; {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		chunk := cfg.StepsPerExec
-		if !key.loop {
-			chunk = maxUnrolledSteps
-		}
-		s := min(chunk, cfg.Steps-done)
-		lr := make([]float32, s)
-		for j := range lr {
-			lr[j] = float32(cfg.stepSize(done + j))
-		}
-		args := make([]any, 0, numK+len(fixed)+2)
-		for _, b := range bases {
-			donated, err := DonateTensorBuffer(b, be, 0)
-			if err != nil {
-				return nil, err
-			}
-			args = append(args, donated)
-		}
-		for _, t := range fixed {
-			args = append(args, t)
-		}
-		args = append(args, uint64(done), lr)
-		out, err := exec.Call(args...)
-		if err != nil {
-			return nil, fmt.Errorf("dae: Algorithm 1 at step %d: %w", done, err)
-		}
-		bases = out[:numK]
-		losses, err := tensors.CopyFlatData[float32](out[numK])
-		if err != nil {
-			return nil, err
-		}
-		for j := range s {
-			stepLoss = append(stepLoss, losses[j*numRuns:(j+1)*numRuns])
-		}
-		done += s
-		if progress != nil {
-			progress(done, cfg.Steps)
-		}
 	}
 	return collect(&cfg, instances, bases, stepLoss, n)
 }
@@ -184,9 +101,10 @@ func restartKey(key uint64, r int) uint64 {
 	return splitMix64(key ^ splitMix64(uint64(r)+0x72657374))
 }
 
-// initBases draws the initial U_k of every run on the host.
-func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, n int) []*tensors.Tensor {
-	out := make([]*tensors.Tensor, len(cfg.Dims))
+// initBases draws the initial U_k of every run: [runs, n, d_k] row-major
+// per component.
+func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, n int) [][]float32 {
+	out := make([][]float32, len(cfg.Dims))
 	for k, d := range cfg.Dims {
 		flat := make([]float32, 0, len(runInst)*n*d)
 		for run, i := range runInst {
@@ -201,7 +119,7 @@ func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, 
 				}
 			}
 		}
-		out[k] = tensors.FromFlatDataAndDimensions(flat, len(runInst), n, d)
+		out[k] = flat
 	}
 	return out
 }
@@ -241,15 +159,8 @@ func NearTruth(truth *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
 
 // collect turns the final state and per-step losses into a Result, keeping
 // for every instance the restart with the largest objective (18).
-func collect(cfg *Config, instances []Instance, bases []*tensors.Tensor, stepLoss [][]float32, n int) (*Result, error) {
+func collect(cfg *Config, instances []Instance, flats [][]float32, stepLoss [][]float32, n int) (*Result, error) {
 	numInst, numR := len(instances), cfg.Restarts
-	flats := make([][]float32, len(cfg.Dims))
-	for k := range cfg.Dims {
-		var err error
-		if flats[k], err = tensors.CopyFlatData[float32](bases[k]); err != nil {
-			return nil, err
-		}
-	}
 	runBases := func(run int) []*mat.Dense {
 		us := make([]*mat.Dense, len(cfg.Dims))
 		for k, d := range cfg.Dims {

@@ -85,7 +85,7 @@ func TestTheorem3Recovery(t *testing.T) {
 			init := initBases(&cfg, insts[i:i+1], []int{0}, []uint64{InstanceKey(cfg.Seed, insts[i].Seed)}, n)
 			var start []*mat.Dense
 			for k := range init {
-				start = append(start, fromF32(init[k])[0])
+				start = append(start, mat.NewDense(n, d, float64s(init[k])))
 			}
 			before := bestPermutationMaxDist(start, truths[i])
 			after := bestPermutationMaxDist(res.Bases[i], truths[i])

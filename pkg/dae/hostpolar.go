@@ -1,0 +1,98 @@
+package dae
+
+import "math"
+
+// polarWork is the scratch memory of the host Polar: d×d matrices with row
+// stride dp, and one transposed n×d basis.
+type polarWork struct {
+	a, m, p, t []float32 // [d, dp]
+	col        []float32 // [d]
+	x          []float32 // [d, np]
+}
+
+func newPolarWork(h *hostShape) polarWork {
+	dmax := h.dp
+	return polarWork{
+		a: make([]float32, dmax*h.dp), m: make([]float32, dmax*h.dp),
+		p: make([]float32, dmax*h.dp), t: make([]float32, dmax*h.dp),
+		col: make([]float32, dmax), x: make([]float32, dmax*h.np),
+	}
+}
+
+// project replaces yt, the transposed Y [d, np], by the transposed
+// P_O(Y): Polar's Newton–Schulz iteration (polar.go) in the same order —
+// normalization by min(‖Y‖²_F, Gershgorin bound of YᵀY), iterations on the
+// d×d Gram matrices, two clean-up iterations on the n×d matrix.
+func (w *polarWork) project(yt []float32, d, np, dp, iterations int) {
+	gram(w.a, yt, d, np, dp)
+	frob, gersh := float32(0), float32(0)
+	for i := range d {
+		frob += w.a[i*dp+i]
+		row := float32(0)
+		for _, v := range w.a[i*dp : i*dp+d] {
+			row += float32(math.Abs(float64(v)))
+		}
+		gersh = max(gersh, row)
+	}
+	c := min(frob, gersh)
+	inv := 1 / float32(math.Sqrt(float64(c)))
+	scale(yt, inv)
+	for i := range d {
+		scale(w.a[i*dp:i*dp+d], 1/c)
+	}
+	for it := range iterations {
+		halfEye(w.m, w.a, d, dp) // M = 1.5I − 0.5A
+		if it == 0 {
+			copy(w.p, w.m)
+		} else {
+			matmul(w.t, w.p, w.m, d, dp) // P ← PM
+			w.p, w.t = w.t, w.p
+		}
+		matmul(w.t, w.m, w.a, d, dp) // A ← MAM
+		matmul(w.a, w.t, w.m, d, dp)
+	}
+	w.apply(yt, w.p, d, np, dp) // X ← XP
+	for range 2 {
+		gram(w.a, yt, d, np, dp)
+		halfEye(w.m, w.a, d, dp)
+		w.apply(yt, w.m, d, np, dp) // X ← X(1.5I − 0.5XᵀX)
+	}
+}
+
+// gram sets a = yt·ytᵀ (the d×d Gram matrix YᵀY of the basis Y = ytᵀ).
+func gram(a, yt []float32, d, np, dp int) {
+	for i := range d {
+		for j := i; j < d; j++ {
+			v := dot(yt[i*np:(i+1)*np], yt[j*np:(j+1)*np])
+			a[i*dp+j], a[j*dp+i] = v, v
+		}
+	}
+}
+
+// halfEye sets m = 1.5I − 0.5a on the d×d block (padding stays zero).
+func halfEye(m, a []float32, d, dp int) {
+	for i := range d {
+		for j := range d {
+			m[i*dp+j] = -0.5 * a[i*dp+j]
+		}
+		m[i*dp+i] += 1.5
+	}
+}
+
+// matmul sets c = a·b for d×d matrices with row stride dp.
+func matmul(c, a, b []float32, d, dp int) {
+	for i := range d {
+		combine(c[i*dp:(i+1)*dp], a[i*dp:i*dp+d], b, dp)
+	}
+}
+
+// apply sets yt ← (Y·m)ᵀ: row j of the result is Σ_i m[i, j]·yt[i].
+func (w *polarWork) apply(yt, m []float32, d, np, dp int) {
+	for j := range d {
+		for i := range d {
+			w.col[i] = m[i*dp+j]
+		}
+		combine(w.x[j*np:(j+1)*np], w.col[:d], yt, np)
+	}
+	copy(yt, w.x[:d*np])
+}

@@ -1,0 +1,45 @@
+package dae
+
+// Float32 vector primitives of the host kernel (host.go). Every length
+// passed to them is a multiple of vecWidth: the kernel pads its rows with
+// zeros, so that the vector versions (vec_amd64.go, AVX-512) need no tails.
+// The portable versions here are used where AVX-512 is missing.
+
+// vecWidth is the number of float32 lanes every padded length is a multiple of.
+const vecWidth = 16
+
+// padded rounds m up to a multiple of vecWidth.
+func padded(m int) int { return (m + vecWidth - 1) / vecWidth * vecWidth }
+
+// combineGo sets y = Σ_j alpha[j]·m[j·stride : j·stride+len(y)]: a row vector
+// times a row-major matrix.
+func combineGo(y, alpha, m []float32, stride int) {
+	clear(y)
+	for j, a := range alpha {
+		row := m[j*stride : j*stride+len(y)]
+		for i, v := range row {
+			y[i] += a * v
+		}
+	}
+}
+
+// dotGo returns Σ_i x[i]·y[i].
+func dotGo(x, y []float32) float32 {
+	var s0, s1, s2, s3 float32
+	y = y[:len(x)]
+	for i := 0; i < len(x); i += 4 {
+		s0 += x[i] * y[i]
+		s1 += x[i+1] * y[i+1]
+		s2 += x[i+2] * y[i+2]
+		s3 += x[i+3] * y[i+3]
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// axpyGo sets y += a·x.
+func axpyGo(y []float32, a float32, x []float32) {
+	x = x[:len(y)]
+	for i := range y {
+		y[i] += a * x[i]
+	}
+}

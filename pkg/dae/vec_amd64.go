@@ -1,0 +1,187 @@
+//go:build goexperiment.simd
+
+package dae
+
+import (
+	"math"
+	"simd/archsimd"
+)
+
+// hasAVX512 selects the AVX-512 versions of the vector primitives.
+var hasAVX512 = archsimd.X86.AVX512()
+
+// combine sets y = Σ_j alpha[j]·m[j·stride : j·stride+len(y)] (len(y) and
+// stride multiples of vecWidth). Up to four 16-lane accumulators stay in
+// registers while j runs over the rows.
+func combine(y, alpha, m []float32, stride int) {
+	if !hasAVX512 {
+		combineGo(y, alpha, m, stride)
+		return
+	}
+	if len(alpha) == 0 {
+		clear(y)
+		return
+	}
+	_ = m[(len(alpha)-1)*stride+len(y)-1]
+	for c := 0; c < len(y); c += 4 * vecWidth {
+		switch min(len(y)-c, 4*vecWidth) / vecWidth {
+		case 1:
+			var a0 archsimd.Float32x16
+			for j, a := range alpha {
+				s := archsimd.BroadcastFloat32x16(a)
+				o := j*stride + c
+				a0 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o:o+16]), a0)
+			}
+			a0.StoreSlice(y[c : c+16])
+		case 2:
+			var a0, a1 archsimd.Float32x16
+			for j, a := range alpha {
+				s := archsimd.BroadcastFloat32x16(a)
+				o := j*stride + c
+				a0 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o:o+16]), a0)
+				a1 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o+16:o+32]), a1)
+			}
+			a0.StoreSlice(y[c : c+16])
+			a1.StoreSlice(y[c+16 : c+32])
+		case 3:
+			var a0, a1, a2 archsimd.Float32x16
+			for j, a := range alpha {
+				s := archsimd.BroadcastFloat32x16(a)
+				o := j*stride + c
+				a0 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o:o+16]), a0)
+				a1 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o+16:o+32]), a1)
+				a2 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o+32:o+48]), a2)
+			}
+			a0.StoreSlice(y[c : c+16])
+			a1.StoreSlice(y[c+16 : c+32])
+			a2.StoreSlice(y[c+32 : c+48])
+		default:
+			var a0, a1, a2, a3 archsimd.Float32x16
+			for j, a := range alpha {
+				s := archsimd.BroadcastFloat32x16(a)
+				o := j*stride + c
+				a0 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o:o+16]), a0)
+				a1 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o+16:o+32]), a1)
+				a2 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o+32:o+48]), a2)
+				a3 = s.MulAdd(archsimd.LoadFloat32x16Slice(m[o+48:o+64]), a3)
+			}
+			a0.StoreSlice(y[c : c+16])
+			a1.StoreSlice(y[c+16 : c+32])
+			a2.StoreSlice(y[c+32 : c+48])
+			a3.StoreSlice(y[c+48 : c+64])
+		}
+	}
+}
+
+// dot returns Σ_i x[i]·y[i] (len(x) a multiple of vecWidth).
+func dot(x, y []float32) float32 {
+	if !hasAVX512 {
+		return dotGo(x, y)
+	}
+	var acc archsimd.Float32x16
+	y = y[:len(x)]
+	for i := 0; i < len(x); i += 16 {
+		acc = archsimd.LoadFloat32x16Slice(x[i:i+16]).MulAdd(archsimd.LoadFloat32x16Slice(y[i:i+16]), acc)
+	}
+	h := acc.GetLo().Add(acc.GetHi())
+	q := h.GetLo().Add(h.GetHi())
+	q = q.AddPairs(q)
+	q = q.AddPairs(q)
+	var out [4]float32
+	q.StoreSlice(out[:])
+	return out[0]
+}
+
+// axpy sets y += a·x (len(y) a multiple of vecWidth).
+func axpy(y []float32, a float32, x []float32) {
+	if !hasAVX512 {
+		axpyGo(y, a, x)
+		return
+	}
+	s := archsimd.BroadcastFloat32x16(a)
+	x = x[:len(y)]
+	for i := 0; i < len(y); i += 16 {
+		s.MulAdd(archsimd.LoadFloat32x16Slice(x[i:i+16]), archsimd.LoadFloat32x16Slice(y[i:i+16])).StoreSlice(y[i : i+16])
+	}
+}
+
+// normals sets rc[p], rs[p] to boxMuller(word(key, step, stream, p)) for
+// every p < len(rc), eight words at a time: SplitMix64 in 64-bit lanes, the
+// uniforms and the final float32 operations in the graph's order, log and
+// cos in float64 lanes as logUnit and cos2Pi compute them.
+func normals(rc, rs []float32, key, step, stream uint64) {
+	if !hasAVX512 {
+		normalsGo(rc, rs, key, step, stream)
+		return
+	}
+	var iota8 = [8]uint64{0, 1, 2, 3, 4, 5, 6, 7}
+	pos := archsimd.LoadUint64x8Slice(iota8[:]).Add(archsimd.BroadcastUint64x8(step<<34 + stream<<32 + 1))
+	eight := archsimd.BroadcastUint64x8(8)
+	gold, m1, m2 := archsimd.BroadcastUint64x8(golden64), archsimd.BroadcastUint64x8(mixMul1), archsimd.BroadcastUint64x8(mixMul2)
+	kv := archsimd.BroadcastUint64x8(key)
+	mask24 := archsimd.BroadcastUint64x8(0xFFFFFF)
+	inv24 := archsimd.BroadcastFloat32x8(1.0 / (1 << 24))
+	half24 := archsimd.BroadcastFloat32x8(0.5 / (1 << 24))
+	twoPi := archsimd.BroadcastFloat32x8(2 * math.Pi)
+	minus2 := archsimd.BroadcastFloat32x8(-2)
+	one32, zero32, halfF := archsimd.BroadcastFloat32x8(1), archsimd.BroadcastFloat32x8(0), archsimd.BroadcastFloat32x8(0.5)
+	p := 0
+	for ; p+8 <= len(rc); p += 8 {
+		z := kv.Add(pos.Mul(gold))
+		pos = pos.Add(eight)
+		z = z.Xor(z.ShiftAllRight(30)).Mul(m1)
+		z = z.Xor(z.ShiftAllRight(27)).Mul(m2)
+		z = z.Xor(z.ShiftAllRight(31))
+		u1 := z.ShiftAllRight(40).And(mask24).ConvertToFloat32().Mul(inv24).Add(half24)
+		u2 := z.ShiftAllRight(8).And(mask24).ConvertToFloat32().Mul(inv24)
+		r := logUnit8(u1.ConvertToFloat64()).ConvertToFloat32().Mul(minus2).Sqrt()
+		c := cos8(u2.Mul(twoPi).ConvertToFloat64()).ConvertToFloat32()
+		s := one32.Sub(c.Mul(c)).Max(zero32).Sqrt()
+		s = s.Merge(zero32.Sub(s), u2.Less(halfF))
+		r.Mul(c).StoreSlice(rc[p : p+8])
+		r.Mul(s).StoreSlice(rs[p : p+8])
+	}
+	for ; p < len(rc); p++ {
+		rc[p], rs[p] = boxMuller(word(key, step, stream, uint64(p)))
+	}
+}
+
+// logUnit8 is logUnit in eight lanes.
+func logUnit8(x archsimd.Float64x8) archsimd.Float64x8 {
+	bits := x.AsUint64x8()
+	e := bits.ShiftAllRight(52).ConvertToFloat64().Sub(archsimd.BroadcastFloat64x8(1023))
+	m := bits.And(archsimd.BroadcastUint64x8(1<<52 - 1)).Or(archsimd.BroadcastUint64x8(1023 << 52)).AsFloat64x8()
+	big := m.Greater(archsimd.BroadcastFloat64x8(math.Sqrt2))
+	m = m.Mul(archsimd.BroadcastFloat64x8(0.5)).Merge(m, big)
+	e = e.Add(archsimd.BroadcastFloat64x8(1)).Merge(e, big)
+	one := archsimd.BroadcastFloat64x8(1)
+	z := m.Sub(one).Div(m.Add(one))
+	z2 := z.Mul(z)
+	p := archsimd.BroadcastFloat64x8(1.0 / 19)
+	for _, c := range [...]float64{1.0 / 17, 1.0 / 15, 1.0 / 13, 1.0 / 11, 1.0 / 9, 1.0 / 7, 1.0 / 5, 1.0 / 3, 1} {
+		p = p.MulAdd(z2, archsimd.BroadcastFloat64x8(c))
+	}
+	return e.MulAdd(archsimd.BroadcastFloat64x8(math.Ln2), z.Add(z).Mul(p))
+}
+
+// cos8 is cos θ in eight lanes, reduced as in cos2Pi.
+func cos8(theta archsimd.Float64x8) archsimd.Float64x8 {
+	q := theta.Mul(archsimd.BroadcastFloat64x8(2 / math.Pi)).RoundToEvenScaled(0)
+	r := archsimd.BroadcastFloat64x8(-math.Pi/2).MulAdd(q, theta)
+	r2 := r.Mul(r)
+	cv := archsimd.BroadcastFloat64x8(1.0 / 20922789888000)
+	for _, c := range [...]float64{-1.0 / 87178291200, 1.0 / 479001600, -1.0 / 3628800, 1.0 / 40320, -1.0 / 720, 1.0 / 24, -0.5, 1} {
+		cv = cv.MulAdd(r2, archsimd.BroadcastFloat64x8(c))
+	}
+	sv := archsimd.BroadcastFloat64x8(-1.0 / 1307674368000)
+	for _, c := range [...]float64{1.0 / 6227020800, -1.0 / 39916800, 1.0 / 362880, -1.0 / 5040, 1.0 / 120, -1.0 / 6, 1} {
+		sv = sv.MulAdd(r2, archsimd.BroadcastFloat64x8(c))
+	}
+	sv = sv.Mul(r)
+	qi := q.ConvertToInt64()
+	one := archsimd.BroadcastInt64x8(1)
+	v := sv.Merge(cv, qi.And(one).Equal(one))
+	zero := archsimd.BroadcastFloat64x8(0)
+	two := archsimd.BroadcastInt64x8(2)
+	return zero.Sub(v).Merge(v, qi.Add(one).And(two).Equal(two))
+}

@@ -1,0 +1,14 @@
+//go:build !amd64 || !goexperiment.simd
+
+package dae
+
+// Without GOEXPERIMENT=simd on amd64 the host kernel uses the portable
+// primitives.
+
+func combine(y, alpha, m []float32, stride int) { combineGo(y, alpha, m, stride) }
+
+func dot(x, y []float32) float32 { return dotGo(x, y) }
+
+func axpy(y []float32, a float32, x []float32) { axpyGo(y, a, x) }
+
+func normals(rc, rs []float32, key, step, stream uint64) { normalsGo(rc, rs, key, step, stream) }
