@@ -36,20 +36,18 @@ func (w *polarWork) project(yt []float32, d, np, dp, iterations int) {
 	}
 	c := min(frob, gersh)
 	inv := 1 / float32(math.Sqrt(float64(c)))
-	scale(yt, inv)
-	for i := range d {
-		scale(w.a[i*dp:i*dp+d], 1/c)
-	}
+	scal(yt, inv)
+	scal(w.a[:d*dp], 1/c)
 	for it := range iterations {
 		halfEye(w.m, w.a, d, dp) // M = 1.5I − 0.5A
 		if it == 0 {
 			copy(w.p, w.m)
 		} else {
-			matmul(w.t, w.p, w.m, d, dp) // P ← PM
+			matmulSquare(w.t, w.p, w.m, d, dp) // P ← PM
 			w.p, w.t = w.t, w.p
 		}
-		matmul(w.t, w.m, w.a, d, dp) // A ← MAM
-		matmul(w.a, w.t, w.m, d, dp)
+		matmulSquare(w.t, w.m, w.a, d, dp) // A ← MAM
+		matmulSquare(w.a, w.t, w.m, d, dp)
 	}
 	w.apply(yt, w.p, d, np, dp) // X ← XP
 	for range 2 {
@@ -71,18 +69,10 @@ func gram(a, yt []float32, d, np, dp int) {
 
 // halfEye sets m = 1.5I − 0.5a on the d×d block (padding stays zero).
 func halfEye(m, a []float32, d, dp int) {
+	copy(m[:d*dp], a[:d*dp])
+	scal(m[:d*dp], -0.5)
 	for i := range d {
-		for j := range d {
-			m[i*dp+j] = -0.5 * a[i*dp+j]
-		}
 		m[i*dp+i] += 1.5
-	}
-}
-
-// matmul sets c = a·b for d×d matrices with row stride dp.
-func matmul(c, a, b []float32, d, dp int) {
-	for i := range d {
-		combine(c[i*dp:(i+1)*dp], a[i*dp:i*dp+d], b, dp)
 	}
 }
 

@@ -78,39 +78,42 @@ func newHostShape(cfg *Config, n int) *hostShape {
 	return h
 }
 
-// hostWork is one goroutine's scratch memory.
+// hostWork is one goroutine's scratch memory. Per-sample vectors have bp
+// lanes; lanes B…bp−1 stay zero, so padded samples contribute nothing.
 type hostWork struct {
-	lvl       []int     // [B] noise level of each sample
-	x0, gx    []float32 // [B, np] clean samples; [2B, np]: g (rows 0…B−1) then x_t
+	x0, gx    []float32 // [B, np] clean samples; [2bp, np]: g (rows 0…bp−1) then x_t
 	xtT, gT   []float32 // [n, bp]: x_t and g, transposed
 	x0T, p0   []float32 // hard-max only: x₀ transposed, U_kᵀx₀ [Σd, bp]
 	ct, et    []float32 // [Σd, bp]: c = Uᵀx_t, e = Uᵀg
-	ad        []float32 // [Σd, 2B]: a·w·c, then a·w·e + 2φδc
+	ad        []float32 // [Σd, 2bp]: a·w·c, then a·w·e + 2φδc
 	cw        []float32 // [B, Σd]: a·w·c per sample
 	grad      []float32 // [Σd, np]: ∂ℓ/∂U, transposed
-	w, hk     []float32 // [K, bp]: soft-max weights w_k, h_k
+	w, aw, dk []float32 // [K, bp]: w_k, a·w_k, 2φ·δ_k
+	q, hk     []float32 // [K, bp]: ‖c_k‖² (or ‖U_kᵀx₀‖²), h_k
+	shrink    []float32 // [bp]: a = 1/(s(1+σ²)) per sample
+	phi       []float32 // [bp]: φ per sample
+	lvl       []int     // [B]: noise level per sample
 	logit     []float32 // [K]
-	pol       polarWork
-	sampleIdx []int
 	rc, rs    []float32 // [B·⌈n/2⌉]: the two halves of ε
+	pol       polarWork
 }
 
 func newHostWork(h *hostShape) *hostWork {
 	k := len(h.dims)
+	vecs := func(m int) []float32 { return make([]float32, m) }
 	w := &hostWork{
-		lvl: make([]int, h.b), sampleIdx: make([]int, h.b),
-		x0: make([]float32, h.b*h.np), gx: make([]float32, 2*h.b*h.np),
-		xtT: make([]float32, h.n*h.bp), gT: make([]float32, h.n*h.bp),
-		ct: make([]float32, h.dsum*h.bp), et: make([]float32, h.dsum*h.bp),
-		ad: make([]float32, h.dsum*2*h.b), cw: make([]float32, h.b*h.dsum),
-		grad: make([]float32, h.dsum*h.np),
-		w:    make([]float32, k*h.bp), hk: make([]float32, k*h.bp), logit: make([]float32, k),
+		x0: vecs(h.b * h.np), gx: vecs(2 * h.bp * h.np),
+		xtT: vecs(h.n * h.bp), gT: vecs(h.n * h.bp),
+		ct: vecs(h.dsum * h.bp), et: vecs(h.dsum * h.bp),
+		ad: vecs(h.dsum * 2 * h.bp), cw: vecs(h.b * h.dsum), grad: vecs(h.dsum * h.np),
+		w: vecs(k * h.bp), aw: vecs(k * h.bp), dk: vecs(k * h.bp), q: vecs(k * h.bp), hk: vecs(k * h.bp),
+		shrink: vecs(h.bp), phi: vecs(h.bp), lvl: make([]int, h.b), logit: vecs(k),
+		rc: vecs(h.b * ((h.n + 1) / 2)), rs: vecs(h.b * ((h.n + 1) / 2)),
 		pol: newPolarWork(h),
-		rc:  make([]float32, h.b*((h.n+1)/2)), rs: make([]float32, h.b*((h.n+1)/2)),
 	}
 	if h.param == ParamHardMax {
-		w.x0T = make([]float32, h.n*h.bp)
-		w.p0 = make([]float32, h.dsum*h.bp)
+		w.x0T = vecs(h.n * h.bp)
+		w.p0 = vecs(h.dsum * h.bp)
 	}
 	return w
 }
@@ -144,20 +147,19 @@ func (h *hostShape) step(w *hostWork, ut, x []float32, count int, key, t uint64,
 // [Σd, np]) and returns the minibatch loss (6).
 func (h *hostShape) gradient(w *hostWork, ut, x []float32, count int, key, t uint64) float32 {
 	n, np, b, bp := h.n, h.np, h.b, h.bp
-	numT := len(h.levels)
 	// Minibatch (rng.go, streams 0–2): indices, levels, ε; x_t = s x₀ + sσ ε.
-	xt := w.gx[b*np:]
+	xt := w.gx[bp*np:]
 	fillNormals(xt, np, b, n, key, t, 2, w.rc, w.rs)
 	for i := range b {
-		w.sampleIdx[i] = hostIndex(hostUniform(word(key, t, 0, uint64(i)), 40), count)
-		w.lvl[i] = hostIndex(hostUniform(word(key, t, 1, uint64(i)), 40), numT)
+		idx := hostIndex(hostUniform(word(key, t, 0, uint64(i)), 40), count)
+		w.lvl[i] = hostIndex(hostUniform(word(key, t, 1, uint64(i)), 40), len(h.levels))
 		lv := &h.levels[w.lvl[i]]
-		src := x[w.sampleIdx[i]*np : w.sampleIdx[i]*np+n]
-		copy(w.x0[i*np:], src)
-		row := xt[i*np : i*np+n]
-		for a, v := range src {
-			row[a] = lv.s*v + lv.ss*row[a]
-		}
+		w.shrink[i], w.phi[i] = lv.shrink, lv.phi
+		src := x[idx*np : (idx+1)*np]
+		copy(w.x0[i*np:(i+1)*np], src)
+		row := xt[i*np : (i+1)*np]
+		scal(row, lv.ss)
+		axpy(row, lv.s, src)
 	}
 	transpose(w.xtT, bp, xt, np, b, n)
 	// c = Uᵀx_t.
@@ -165,14 +167,13 @@ func (h *hostShape) gradient(w *hostWork, ut, x []float32, count int, key, t uin
 		combine(w.ct[j*bp:(j+1)*bp], ut[j*np:j*np+n], w.xtT, bp)
 	}
 	h.weights(w, ut)
-	// a·w_k·c, per sample (cw) and transposed (first half of ad).
+	// a·w_k·c, transposed (first half of ad) and per sample (cw).
 	for k, d := range h.dims {
+		mulTo(w.aw[k*bp:(k+1)*bp], w.shrink, w.w[k*bp:(k+1)*bp])
 		for j := h.off[k]; j < h.off[k]+d; j++ {
-			c, ad := w.ct[j*bp:], w.ad[j*2*b:]
-			wk := w.w[k*bp:]
-			for i := range b {
-				v := h.levels[w.lvl[i]].shrink * wk[i] * c[i]
-				ad[i] = v
+			ad := w.ad[j*2*bp : j*2*bp+bp]
+			mulTo(ad, w.aw[k*bp:(k+1)*bp], w.ct[j*bp:(j+1)*bp])
+			for i, v := range ad[:b] {
 				w.cw[i*h.dsum+j] = v
 			}
 		}
@@ -185,7 +186,7 @@ func (h *hostShape) gradient(w *hostWork, ut, x []float32, count int, key, t uin
 		axpy(g, -1, w.x0[i*np:(i+1)*np])
 		lambda := h.levels[w.lvl[i]].lambda
 		loss += lambda * dot(g, g)
-		scale(g, 2*lambda/float32(b))
+		scal(g, 2*lambda/float32(b))
 	}
 	transpose(w.gT, bp, w.gx, np, b, n)
 	// e = Uᵀg.
@@ -194,9 +195,21 @@ func (h *hostShape) gradient(w *hostWork, ut, x []float32, count int, key, t uin
 	}
 	h.xtCoefficient(w)
 	for j := range h.dsum {
-		combine(w.grad[j*np:(j+1)*np], w.ad[j*2*b:(j+1)*2*b], w.gx, np)
+		combine(w.grad[j*np:(j+1)*np], w.ad[j*2*bp:(j+1)*2*bp], w.gx, np)
 	}
 	return loss / float32(b)
+}
+
+// sumSquares sets q_k = Σ_{j∈k} x_j∘y_j for every component k, from the
+// per-sample rows x, y [Σd, bp].
+func (h *hostShape) sumProducts(q, x, y []float32) {
+	bp := h.bp
+	clear(q)
+	for k, d := range h.dims {
+		for j := h.off[k]; j < h.off[k]+d; j++ {
+			mulAdd(q[k*bp:(k+1)*bp], x[j*bp:(j+1)*bp], y[j*bp:(j+1)*bp])
+		}
+	}
 }
 
 // weights sets w_k per sample: eq. (9)'s soft-max of
@@ -214,30 +227,24 @@ func (h *hostShape) weights(w *hostWork, ut []float32) {
 		for j := range h.dsum {
 			combine(w.p0[j*bp:(j+1)*bp], ut[j*np:j*np+h.n], w.x0T, bp)
 		}
+		h.sumProducts(w.q, w.p0, w.p0)
 		for i := range b {
-			best, bestK := float32(0), 0
-			for k, d := range h.dims {
-				q := float32(0)
-				for j := h.off[k]; j < h.off[k]+d; j++ {
-					q += w.p0[j*bp+i] * w.p0[j*bp+i]
-				}
+			best := 0
+			for k := range h.dims {
 				w.w[k*bp+i] = 0
-				if k == 0 || q > best {
-					best, bestK = q, k
+				if w.q[k*bp+i] > w.q[best*bp+i] {
+					best = k
 				}
 			}
-			w.w[bestK*bp+i] = 1
+			w.w[best*bp+i] = 1
 		}
 	default:
+		h.sumProducts(w.q, w.ct, w.ct)
 		for i := range b {
 			lv := &h.levels[w.lvl[i]]
 			top := float32(math.Inf(-1))
 			for k, d := range h.dims {
-				q := float32(0)
-				for j := h.off[k]; j < h.off[k]+d; j++ {
-					q += w.ct[j*bp+i] * w.ct[j*bp+i]
-				}
-				l := lv.phi*q - float32(d)/2*lv.logRatio
+				l := lv.phi*w.q[k*bp+i] - float32(d)/2*lv.logRatio
 				if h.logPi != nil {
 					l += h.logPi[k]
 				}
@@ -246,7 +253,10 @@ func (h *hostShape) weights(w *hostWork, ut []float32) {
 			}
 			sum := float32(0)
 			for k, l := range w.logit {
-				e := float32(math.Exp(float64(l - top)))
+				e := float32(1)
+				if l != top {
+					e = float32(math.Exp(float64(l - top)))
+				}
 				w.w[k*bp+i] = e
 				sum += e
 			}
@@ -263,40 +273,25 @@ func (h *hostShape) xtCoefficient(w *hostWork) {
 	b, bp := h.b, h.bp
 	softmax := h.param == ParamSoftMax
 	if softmax {
+		h.sumProducts(w.hk, w.et, w.ct)
 		for i := range b {
-			a := h.levels[w.lvl[i]].shrink
 			mean := float32(0)
-			for k, d := range h.dims {
-				s := float32(0)
-				for j := h.off[k]; j < h.off[k]+d; j++ {
-					s += w.et[j*bp+i] * w.ct[j*bp+i]
-				}
-				w.hk[k*bp+i] = a * s
+			for k := range h.dims {
+				w.hk[k*bp+i] *= w.shrink[i]
 				mean += w.w[k*bp+i] * w.hk[k*bp+i]
 			}
 			for k := range h.dims {
-				w.hk[k*bp+i] = 2 * h.levels[w.lvl[i]].phi * w.w[k*bp+i] * (w.hk[k*bp+i] - mean) // 2φδ_k
+				w.dk[k*bp+i] = 2 * w.phi[i] * w.w[k*bp+i] * (w.hk[k*bp+i] - mean)
 			}
 		}
 	}
 	for k, d := range h.dims {
-		wk, dk := w.w[k*bp:], w.hk[k*bp:]
 		for j := h.off[k]; j < h.off[k]+d; j++ {
-			c, e, ad := w.ct[j*bp:], w.et[j*bp:], w.ad[j*2*b+b:]
-			for i := range b {
-				v := h.levels[w.lvl[i]].shrink * wk[i] * e[i]
-				if softmax {
-					v += dk[i] * c[i]
-				}
-				ad[i] = v
+			ad := w.ad[j*2*bp+bp : (j+1)*2*bp]
+			mulTo(ad, w.aw[k*bp:(k+1)*bp], w.et[j*bp:(j+1)*bp])
+			if softmax {
+				mulAdd(ad, w.dk[k*bp:(k+1)*bp], w.ct[j*bp:(j+1)*bp])
 			}
 		}
-	}
-}
-
-// scale sets x *= a.
-func scale(x []float32, a float32) {
-	for i := range x {
-		x[i] *= a
 	}
 }

@@ -43,3 +43,33 @@ func axpyGo(y []float32, a float32, x []float32) {
 		y[i] += a * x[i]
 	}
 }
+
+// scalGo sets x *= a.
+func scalGo(x []float32, a float32) {
+	for i := range x {
+		x[i] *= a
+	}
+}
+
+// mulToGo sets y = a∘x elementwise.
+func mulToGo(y, a, x []float32) {
+	a, x = a[:len(y)], x[:len(y)]
+	for i := range y {
+		y[i] = a[i] * x[i]
+	}
+}
+
+// matmulSquareGo sets c = a·b for d×d matrices with row stride dp.
+func matmulSquareGo(c, a, b []float32, d, dp int) {
+	for i := range d {
+		combine(c[i*dp:(i+1)*dp], a[i*dp:i*dp+d], b, dp)
+	}
+}
+
+// mulAddGo sets y += a∘x elementwise.
+func mulAddGo(y, a, x []float32) {
+	a, x = a[:len(y)], x[:len(y)]
+	for i := range y {
+		y[i] += a[i] * x[i]
+	}
+}

@@ -185,3 +185,57 @@ func cos8(theta archsimd.Float64x8) archsimd.Float64x8 {
 	two := archsimd.BroadcastInt64x8(2)
 	return zero.Sub(v).Merge(v, qi.Add(one).And(two).Equal(two))
 }
+
+// scal sets x *= a (len(x) a multiple of vecWidth).
+func scal(x []float32, a float32) {
+	if !hasAVX512 {
+		scalGo(x, a)
+		return
+	}
+	s := archsimd.BroadcastFloat32x16(a)
+	for i := 0; i < len(x); i += 16 {
+		s.Mul(archsimd.LoadFloat32x16Slice(x[i : i+16])).StoreSlice(x[i : i+16])
+	}
+}
+
+// mulTo sets y = a∘x elementwise (len(y) a multiple of vecWidth).
+func mulTo(y, a, x []float32) {
+	if !hasAVX512 {
+		mulToGo(y, a, x)
+		return
+	}
+	a, x = a[:len(y)], x[:len(y)]
+	for i := 0; i < len(y); i += 16 {
+		archsimd.LoadFloat32x16Slice(a[i : i+16]).Mul(archsimd.LoadFloat32x16Slice(x[i : i+16])).StoreSlice(y[i : i+16])
+	}
+}
+
+// matmulSquare sets c = a·b for d×d matrices with row stride dp; with
+// dp = vecWidth every row is one register.
+func matmulSquare(c, a, b []float32, d, dp int) {
+	if !hasAVX512 || dp != vecWidth {
+		matmulSquareGo(c, a, b, d, dp)
+		return
+	}
+	_ = b[d*16-1]
+	for i := range d {
+		var acc archsimd.Float32x16
+		for l, v := range a[i*16 : i*16+d] {
+			acc = archsimd.BroadcastFloat32x16(v).MulAdd(archsimd.LoadFloat32x16Slice(b[l*16:l*16+16]), acc)
+		}
+		acc.StoreSlice(c[i*16 : i*16+16])
+	}
+}
+
+// mulAdd sets y += a∘x elementwise (len(y) a multiple of vecWidth).
+func mulAdd(y, a, x []float32) {
+	if !hasAVX512 {
+		mulAddGo(y, a, x)
+		return
+	}
+	a, x = a[:len(y)], x[:len(y)]
+	for i := 0; i < len(y); i += 16 {
+		yi := archsimd.LoadFloat32x16Slice(y[i : i+16])
+		archsimd.LoadFloat32x16Slice(a[i:i+16]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:i+16]), yi).StoreSlice(y[i : i+16])
+	}
+}

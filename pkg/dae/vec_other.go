@@ -12,3 +12,11 @@ func dot(x, y []float32) float32 { return dotGo(x, y) }
 func axpy(y []float32, a float32, x []float32) { axpyGo(y, a, x) }
 
 func normals(rc, rs []float32, key, step, stream uint64) { normalsGo(rc, rs, key, step, stream) }
+
+func scal(x []float32, a float32) { scalGo(x, a) }
+
+func mulTo(y, a, x []float32) { mulToGo(y, a, x) }
+
+func matmulSquare(c, a, b []float32, d, dp int) { matmulSquareGo(c, a, b, d, dp) }
+
+func mulAdd(y, a, x []float32) { mulAddGo(y, a, x) }
