@@ -3,48 +3,124 @@
 // Command boundary measures the phase transition of Figures 4 and 8 where it
 // happens: the success rates of Algorithm 1 (pkg/dae) and of the classical
 // methods (PCA, K-subspaces) at N_k = d−1, d, d+1, pooled over d, for every
-// K, on the problems of the default sweep (pkg/phase, noise-free, seed 1).
-// It runs phase.Sweep on those cells only and prints the rates, the runs
-// they pool, Algorithm 1's steps and the wall time.
+// K, on the problems of the default sweep (pkg/phase: noise-free, seed 1,
+// the same problems and Algorithm 1 seeds as phase.Sweep). It prints the
+// rates with the runs they pool, Algorithm 1's mean steps per run and the
+// fraction that converged, and the wall time.
 //
-//	go run -tags bench ./bench/boundary                 # K = 1, 2, 3; d = 1..12; 20 instances
+//	go run -tags bench ./bench/boundary                  # dae.ConvergedConfig, K = 1, 2, 3, d = 1..12
+//	go run -tags bench ./bench/boundary -config default  # dae.DefaultConfig (2000 steps, geometric)
 //	go run -tags bench ./bench/boundary -k 1 -d 6 -steps 8000 -v
 //
 // It is kept out of `go test ./...` and `go vet ./...` by the bench build tag.
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
+	"math"
 	"os"
-	"sort"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/molrg/molrg/pkg/dae"
 	"github.com/molrg/molrg/pkg/phase"
+	"github.com/molrg/molrg/pkg/subspace"
 	"gonum.org/v1/gonum/mat"
 )
 
+type options struct {
+	defaults, nks        string
+	steps                int
+	eta, finalEta, decay float64
+	tol                  float64
+	window               int
+	instances            int
+	classic, verbose     bool
+}
+
 func main() {
+	var o options
 	ks := flag.String("k", "1,2,3", "numbers of components K, comma-separated")
-	ds := flag.String("d", "1-12", "subspace dimensions d, lo-hi")
-	instances := flag.Int("instances", 20, "instances per cell")
-	steps := flag.Int("steps", 0, "Algorithm 1 steps (0: the dae default)")
-	eta := flag.Float64("eta", 0, "first step size (0: default)")
-	finalEta := flag.Float64("final-eta", 0, "last step size (0: default)")
-	methods := flag.String("methods", "sgd,classic", "methods")
-	verbose := flag.Bool("v", false, "print every failed Algorithm 1 run with the smallest eigenvalue of its components' sample covariances")
+	ds := flag.String("d", "1-12", "subspace dimensions d: lo-hi or one value")
+	flag.StringVar(&o.nks, "nk", "boundary", "samples per component: boundary (d−1, d, d+1) or lo-hi (the whole grid: 1-24)")
+	flag.StringVar(&o.defaults, "config", "converged", "Algorithm 1 defaults: converged (dae.ConvergedConfig) or default (dae.DefaultConfig)")
+	flag.IntVar(&o.instances, "instances", 20, "instances per cell")
+	flag.IntVar(&o.steps, "steps", 0, "Config.Steps (0: the config's)")
+	flag.Float64Var(&o.eta, "eta", 0, "Config.StepSize (0: the config's)")
+	flag.Float64Var(&o.finalEta, "final-eta", 0, "Config.FinalStepSize (0: the config's)")
+	flag.Float64Var(&o.decay, "decay", 0, "Config.DecaySteps (0: the config's)")
+	flag.Float64Var(&o.tol, "tol", -1, "Config.Tol (negative: the config's)")
+	flag.IntVar(&o.window, "window", 0, "Config.Window (0: the config's)")
+	flag.BoolVar(&o.classic, "classic", true, "also run the classical methods")
+	flag.BoolVar(&o.verbose, "v", false, "print every failed Algorithm 1 run with the smallest eigenvalue of its components' sample covariances")
 	flag.Parse()
-	if err := run(*ks, *ds, *instances, *steps, *eta, *finalEta, *methods, *verbose); err != nil {
+	if err := run(*ks, *ds, o); err != nil {
 		fmt.Fprintln(os.Stderr, "boundary:", err)
 		os.Exit(1)
 	}
 }
 
-func run(kList, dRange string, instances, steps int, eta, finalEta float64, methodList string, verbose bool) error {
+// config is Algorithm 1's configuration for K components of dimension d:
+// as phase.Options.TrainConfig, from the chosen defaults and the flags.
+func (o options) config(k, d int) dae.Config {
+	p := dae.ParamSoftMax
+	if k == 1 {
+		p = dae.ParamSingleGaussian
+	}
+	dims := make([]int, k)
+	for i := range dims {
+		dims[i] = d
+	}
+	c := phase.DefaultTrain(p, dims...)
+	if o.defaults == "converged" {
+		init := c.Init
+		c = dae.ConvergedConfig(p, dims...)
+		c.Init = init
+	}
+	if o.steps > 0 {
+		c.Steps = o.steps
+	}
+	if o.eta > 0 {
+		c.StepSize = o.eta
+	}
+	if o.finalEta > 0 {
+		c.FinalStepSize = o.finalEta
+	}
+	if o.decay > 0 {
+		c.DecaySteps = o.decay
+	}
+	if o.tol >= 0 {
+		c.Tol = o.tol
+	}
+	if o.window > 0 {
+		c.Window = o.window
+	}
+	c.Seed = phase.DefaultGrid().Seed
+	return c
+}
+
+// sgdSeed is the instance seed phase.Sweep gives Algorithm 1 for a run
+// (phase's stream(runSeed, streamSGD)).
+func sgdSeed(runSeed uint64) uint64 {
+	streamSGD := uint64(3)
+	z := runSeed + streamSGD*0x632BE59BD9B4E019 + 0x9E3779B97F4A7C15
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+	return z ^ (z >> 31)
+}
+
+type cell struct {
+	k, offset   int
+	method      phase.Method
+	runs, succ  int
+	steps, conv int
+}
+
+func run(kList, dRange string, o options) error {
 	var lo, hi int
 	if _, err := fmt.Sscanf(strings.Replace(dRange, "-", " ", 1), "%d %d", &lo, &hi); err != nil {
 		if _, err := fmt.Sscanf(dRange, "%d", &lo); err != nil {
@@ -52,94 +128,174 @@ func run(kList, dRange string, instances, steps int, eta, finalEta float64, meth
 		}
 		hi = lo
 	}
-	var methods []phase.Method
-	for _, m := range strings.Split(methodList, ",") {
-		mm, err := phase.ParseMethod(m)
-		if err != nil {
-			return err
+	g := phase.DefaultGrid()
+	cells := map[[3]int]*cell{}
+	get := func(k, off int, m phase.Method) *cell {
+		mi := 0
+		if m == phase.Classic {
+			mi = 1
 		}
-		methods = append(methods, mm)
+		key := [3]int{k, off, mi}
+		if cells[key] == nil {
+			cells[key] = &cell{k: k, offset: off, method: m}
+		}
+		return cells[key]
 	}
-	opts := phase.Options{Train: func(p dae.Parameterization, dims ...int) dae.Config {
-		c := phase.DefaultTrain(p, dims...)
-		if steps > 0 {
-			c.Steps = steps
-		}
-		if eta > 0 {
-			c.StepSize = eta
-		}
-		if finalEta > 0 {
-			c.FinalStepSize = finalEta
-		}
-		return c
-	}}
-	type cellKey struct {
-		k      int
-		method phase.Method
-		offset int
-	}
-	succ, runs := map[cellKey]int{}, map[cellKey]int{}
-	sgdSeconds := 0.0
-	start := time.Now()
-	for _, ks := range strings.Split(kList, ",") {
-		k, err := strconv.Atoi(strings.TrimSpace(ks))
+	var ks []int
+	for _, s := range strings.Split(kList, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
 			return fmt.Errorf("-k %q: %w", kList, err)
 		}
+		ks = append(ks, k)
+	}
+	start := time.Now()
+	var sgdTime, classicTime time.Duration
+	totalSteps, totalRuns := 0, 0
+	for _, k := range ks {
 		for d := lo; d <= hi; d++ {
-			var nks []int
-			for _, nk := range []int{d - 1, d, d + 1} {
-				if nk >= 1 {
-					nks = append(nks, nk)
+			var keys []phase.Key
+			var problems []*phase.Problem
+			var ins []dae.Instance
+			nkList := []int{d - 1, d, d + 1}
+			if o.nks != "boundary" {
+				var a, b int
+				if _, err := fmt.Sscanf(strings.Replace(o.nks, "-", " ", 1), "%d %d", &a, &b); err != nil {
+					return fmt.Errorf("-nk %q: want boundary or lo-hi", o.nks)
+				}
+				nkList = phase.Range(a, b)
+			}
+			for _, nk := range nkList {
+				if nk < 1 {
+					continue
+				}
+				for i := range o.instances {
+					key := phase.Key{K: k, N: g.N, D: d, Nk: nk, Instance: i, Method: phase.SGD, Noise: g.Noise}
+					p, err := key.Problem(g.Seed)
+					if err != nil {
+						return err
+					}
+					keys, problems = append(keys, key), append(problems, p)
+					ins = append(ins, dae.Instance{X: p.X, Truth: p.Truth, Seed: sgdSeed(p.Seed)})
 				}
 			}
-			g := phase.DefaultGrid()
-			g.Ks, g.Ds, g.Nks, g.Instances, g.Methods = []int{k}, []int{d}, nks, instances, methods
-			err := phase.Sweep(context.Background(), g, opts, nil, func(rows []phase.Row) error {
-				for _, r := range rows {
-					c := cellKey{r.K, r.Method, r.Nk - r.D}
-					runs[c]++
-					if r.Success {
-						succ[c]++
-					}
-					if r.Method == phase.SGD {
-						sgdSeconds += r.Seconds
-						if verbose && !r.Success {
-							p, err := r.Key.Problem(g.Seed)
-							if err != nil {
-								return err
-							}
-							fmt.Printf("  failed: K=%d d=%d N_k=%d instance %d: error %.3f, smallest λ of the components' sample covariances %s\n",
-								r.K, r.D, r.Nk, r.Instance, r.Error, smallestEigenvalues(p, k, d, r.Nk))
-						}
-					}
-				}
-				return nil
-			})
+			t0 := time.Now()
+			res, err := dae.Train(o.config(k, d), ins)
 			if err != nil {
 				return err
 			}
+			sgdTime += time.Since(t0)
+			perNk := map[int][2]int{}
+			for i, key := range keys {
+				totalSteps += res.Steps[i]
+				totalRuns++
+				v := perNk[key.Nk]
+				perNk[key.Nk] = [2]int{v[0] + res.Steps[i], v[1] + 1}
+			}
+			if o.verbose {
+				fmt.Printf("K=%d d=%d mean steps per N_k:", k, d)
+				for _, nk := range nkList {
+					if v := perNk[nk]; v[1] > 0 {
+						fmt.Printf(" %d:%d", nk, v[0]/v[1])
+					}
+				}
+				fmt.Println()
+			}
+			for i, key := range keys {
+				e, err := worst(res.Bases[i], problems[i].Truth)
+				if err != nil {
+					return err
+				}
+				c := get(k, key.Nk-d, phase.SGD)
+				c.runs++
+				c.steps += res.Steps[i]
+				if res.Converged[i] {
+					c.conv++
+				}
+				if e <= subspace.DefaultTau {
+					c.succ++
+				} else if o.verbose {
+					fmt.Printf("  failed: K=%d d=%d N_k=%d instance %d: error %.3f after %d steps, smallest λ of the components' sample covariances %s\n",
+						k, d, key.Nk, key.Instance, e, res.Steps[i], smallestEigenvalues(problems[i], k, d, key.Nk))
+				}
+			}
+			if !o.classic {
+				continue
+			}
+			t0 = time.Now()
+			rows := make([]phase.Row, len(keys))
+			errs := make([]error, len(keys))
+			var wg sync.WaitGroup
+			next := make(chan int)
+			for range runtime.GOMAXPROCS(0) {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for i := range next {
+						ck := keys[i]
+						ck.Method = phase.Classic
+						rows[i], errs[i] = phase.ClassicRun(ck, g.Seed, subspace.DefaultTau)
+					}
+				}()
+			}
+			for i := range keys {
+				next <- i
+			}
+			close(next)
+			wg.Wait()
+			classicTime += time.Since(t0)
+			for i, r := range rows {
+				if errs[i] != nil {
+					return errs[i]
+				}
+				c := get(k, r.Nk-d, phase.Classic)
+				c.runs++
+				if r.Success {
+					c.succ++
+				}
+			}
 		}
 	}
-	fmt.Printf("success at N_k = d−1 / d / d+1 (d = %d..%d, %d instances; runs per cell in brackets):\n", lo, hi, instances)
-	var keys []int
-	for _, ks := range strings.Split(kList, ",") {
-		k, _ := strconv.Atoi(strings.TrimSpace(ks))
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
-	for _, k := range keys {
-		for _, m := range methods {
+	fmt.Printf("success at N_k = d−1 / d / d+1 (d = %d..%d, %d instances; runs in brackets; Algorithm 1: mean steps, converged fraction):\n", lo, hi, o.instances)
+	for _, k := range ks {
+		for _, m := range []phase.Method{phase.SGD, phase.Classic} {
+			if m == phase.Classic && !o.classic {
+				continue
+			}
 			fmt.Printf("  K=%d %-8s", k, m)
+			var extra []string
 			for _, off := range []int{-1, 0, 1} {
-				c := cellKey{k, m, off}
-				fmt.Printf("  %.2f (%d)", float64(succ[c])/float64(max(1, runs[c])), runs[c])
+				c := get(k, off, m)
+				fmt.Printf("  %.2f (%d)", float64(c.succ)/float64(max(1, c.runs)), c.runs)
+				if m == phase.SGD {
+					extra = append(extra, fmt.Sprintf("%.0f, %.2f", float64(c.steps)/float64(max(1, c.runs)), float64(c.conv)/float64(max(1, c.runs))))
+				}
+			}
+			if len(extra) > 0 {
+				fmt.Printf("   steps, converged: %s", strings.Join(extra, " / "))
 			}
 			fmt.Println()
 		}
 	}
-	fmt.Printf("Algorithm 1: %.1f run-seconds summed; wall time %.1f s\n", sgdSeconds, time.Since(start).Seconds())
+	fmt.Printf("Algorithm 1 over all %d runs: %.0f steps per run on average\n", totalRuns, float64(totalSteps)/float64(max(1, totalRuns)))
+	c := o.config(ks[0], lo)
+	fmt.Printf("Algorithm 1 (%v schedule, η %g → %g, t₀ %g, max %d steps, Tol %g, Window %d): %.1f s; classical %.1f s; wall %.1f s\n",
+		c.Schedule, c.StepSize, c.FinalStepSize, c.DecaySteps, c.Steps, c.Tol, c.Window, sgdTime.Seconds(), classicTime.Seconds(), time.Since(start).Seconds())
 	return nil
+}
+
+func worst(est, truth []*mat.Dense) (float64, error) {
+	errs, err := subspace.Errors(est, truth)
+	if err != nil {
+		return 0, err
+	}
+	w := 0.0
+	for _, e := range errs {
+		if math.IsNaN(e) || e > w {
+			w = e
+		}
+	}
+	return w, nil
 }
 
 // smallestEigenvalues lists, per component, the d-th eigenvalue of the

@@ -120,10 +120,19 @@ type Config struct {
 	Lambda             func(sigma float64) float64
 	Levels             []Level
 
-	StepSize      float64 // η at the first step, > 0
-	FinalStepSize float64 // η at the last step, > 0; geometric interpolation in between (= StepSize: constant)
-	BatchSize     int     // samples per instance per step (drawn uniformly with replacement)
-	Steps         int     // SGD steps
+	Schedule      Schedule // step-size rule (schedule.go)
+	StepSize      float64  // η at the first step, > 0
+	FinalStepSize float64  // η at the last step, > 0 (ScheduleGeometric: geometric in between; = StepSize: constant)
+	DecaySteps    float64  // ScheduleInvSqrt: t₀ of η_t = StepSize/√(1 + t/t₀), > 0
+	BatchSize     int      // samples per instance per step (drawn uniformly with replacement)
+	Steps         int      // SGD steps, the most a run takes when Tol > 0
+
+	// Stopping on convergence (schedule.go): after every Window steps a run
+	// compares the mean of its projections U_kU_kᵀ over the window with the
+	// mean over the previous window; it has converged when
+	// max_k ‖P̄_k − P̄'_k‖_F ≤ Tol. Tol = 0: every run takes Steps steps.
+	Tol    float64
+	Window int // steps per convergence window, ≥ 2
 	StepsPerExec  int     // SGD steps per graph execution, in a While loop (the pure-Go backend runs one step per execution)
 	LogEvery      int     // the loss curve averages the minibatch loss over windows of this many steps
 
@@ -170,10 +179,13 @@ func DefaultConfig(p Parameterization, dims ...int) Config {
 		T:                10,
 		SigmaMin:         0.05,
 		SigmaMax:         0.2,
+		Schedule:         ScheduleGeometric,
 		StepSize:         0.5,
 		FinalStepSize:    0.005,
+		DecaySteps:       1000,
 		BatchSize:        32,
 		Steps:            2000,
+		Window:           200,
 		StepsPerExec:     50,
 		LogEvery:         50,
 		Init:             InitRandom,
@@ -181,6 +193,19 @@ func DefaultConfig(p Parameterization, dims ...int) Config {
 		Restarts:         1,
 		PolarIterations:  DefaultPolarIterations,
 	}
+}
+
+// ConvergedConfig is DefaultConfig with runs that stop on convergence
+// (ours): ScheduleInvSqrt with η_t = 0.5/√(1 + t/1000), at most 8000 steps,
+// the convergence test every Window = 200 steps with Tol = 0.05, then one
+// annealing window down to η = 0.005. The step size decays slowly enough
+// for the weak directions of barely full-rank data (see ScheduleInvSqrt), and
+// runs that have settled stop after a few windows.
+func ConvergedConfig(p Parameterization, dims ...int) Config {
+	c := DefaultConfig(p, dims...)
+	c.Schedule, c.DecaySteps = ScheduleInvSqrt, 1000
+	c.Steps, c.Window, c.Tol = 8000, 200, 0.05
+	return c
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -279,6 +304,21 @@ func (c *Config) Validate(n int) error {
 	if !(c.FinalStepSize > 0) || !finite(c.FinalStepSize) {
 		return fmt.Errorf("dae: FinalStepSize = %v, want a finite value > 0 (= StepSize for a constant step)", c.FinalStepSize)
 	}
+	switch c.Schedule {
+	case ScheduleGeometric:
+	case ScheduleInvSqrt:
+		if !(c.DecaySteps > 0) || !finite(c.DecaySteps) {
+			return fmt.Errorf("dae: DecaySteps = t₀ = %v, want a finite t₀ > 0 for ScheduleInvSqrt", c.DecaySteps)
+		}
+	default:
+		return fmt.Errorf("dae: Schedule = %d, want ScheduleGeometric or ScheduleInvSqrt", int(c.Schedule))
+	}
+	if !(c.Tol >= 0) || !finite(c.Tol) {
+		return fmt.Errorf("dae: Tol = %v, want a finite Tol ≥ 0 (0: no stopping on convergence)", c.Tol)
+	}
+	if c.Window < 2 {
+		return fmt.Errorf("dae: Window = %d, want Window ≥ 2 steps", c.Window)
+	}
 	if c.BatchSize < 1 {
 		return fmt.Errorf("dae: BatchSize = %d, want BatchSize ≥ 1", c.BatchSize)
 	}
@@ -303,7 +343,11 @@ func (c *Config) Validate(n int) error {
 		return fmt.Errorf("dae: Restarts = %d, want Restarts ≥ 1", c.Restarts)
 	}
 	switch c.Kernel {
-	case KernelHost, KernelGraph:
+	case KernelHost:
+	case KernelGraph:
+		if c.Tol != 0 {
+			return fmt.Errorf("dae: Tol = %v with KernelGraph, want Tol = 0: only the host kernel stops runs on convergence", c.Tol)
+		}
 	default:
 		return fmt.Errorf("dae: Kernel = %d, want KernelHost or KernelGraph", int(c.Kernel))
 	}
@@ -311,13 +355,4 @@ func (c *Config) Validate(n int) error {
 		return fmt.Errorf("dae: PolarIterations = %d, want 1 ≤ PolarIterations ≤ 200", c.PolarIterations)
 	}
 	return nil
-}
-
-// stepSize is η at step i of steps (geometric from StepSize to FinalStepSize).
-func (c *Config) stepSize(i int) float64 {
-	if c.Steps <= 1 {
-		return c.StepSize
-	}
-	f := float64(i) / float64(c.Steps-1)
-	return c.StepSize * math.Pow(c.FinalStepSize/c.StepSize, f)
 }

@@ -12,12 +12,12 @@ import (
 // trainGraph runs Algorithm 1 as GoMLX graphs on Config.Backend
 // (KernelGraph): the data are padded into [runs, N_max, n], StepsPerExec
 // steps run per execution (stepGraph). Arguments and results as trainHost.
-func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []int, keys []uint64, init [][]float32, n int, progress func(done, total int)) ([][]float32, [][]float32, error) {
+func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []int, keys []uint64, init [][]float32, n int, progress func(done, total int)) (*trained, error) {
 	be := cfg.Backend
 	if be == nil {
 		var err error
 		if be, err = backend.Default(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	// Inputs that do not change: data, counts, keys, levels. N_max is
@@ -52,7 +52,7 @@ func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []in
 	}()
 	for _, t := range fixed {
 		if err := t.MaterializeOnDevice(be, false, 0); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	bases := make([]*tensors.Tensor, len(cfg.Dims))
@@ -62,15 +62,16 @@ func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []in
 	key := newExecKey(be, cfg, [4]int{numRuns, nMax, n, len(lv)})
 	exec, release, err := acquireExec(key, cfg)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer release()
 
 	numK := len(cfg.Dims)
+	sched := newRunSchedule(cfg) // Tol = 0: the same for every run
 	stepLoss := make([][]float32, 0, cfg.Steps) // [step][run]
 	for done := 0; done < cfg.Steps; {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		chunk := cfg.StepsPerExec
 		if !key.loop {
@@ -79,13 +80,13 @@ func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []in
 		s := min(chunk, cfg.Steps-done)
 		lr := make([]float32, s)
 		for j := range lr {
-			lr[j] = float32(cfg.stepSize(done + j))
+			lr[j] = float32(sched.eta(done + j))
 		}
 		args := make([]any, 0, numK+len(fixed)+2)
 		for _, b := range bases {
 			donated, err := DonateTensorBuffer(b, be, 0)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 			args = append(args, donated)
 		}
@@ -95,12 +96,12 @@ func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []in
 		args = append(args, uint64(done), lr)
 		out, err := exec.Call(args...)
 		if err != nil {
-			return nil, nil, fmt.Errorf("dae: Algorithm 1 at step %d: %w", done, err)
+			return nil, fmt.Errorf("dae: Algorithm 1 at step %d: %w", done, err)
 		}
 		bases = out[:numK]
 		losses, err := tensors.CopyFlatData[float32](out[numK])
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		for j := range s {
 			stepLoss = append(stepLoss, losses[j*numRuns:(j+1)*numRuns])
@@ -110,11 +111,14 @@ func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []in
 			progress(done, cfg.Steps)
 		}
 	}
-	out := make([][]float32, numK)
-	for k := range out {
-		if out[k], err = tensors.CopyFlatData[float32](bases[k]); err != nil {
-			return nil, nil, err
+	out := &trained{bases: make([][]float32, numK), loss: stepLoss, runs: make([]runSchedule, numRuns)}
+	for k := range out.bases {
+		if out.bases[k], err = tensors.CopyFlatData[float32](bases[k]); err != nil {
+			return nil, err
 		}
 	}
-	return out, stepLoss, nil
+	for r := range out.runs {
+		out.runs[r] = sched
+	}
+	return out, nil
 }

@@ -22,9 +22,11 @@ type Result struct {
 	Bases     [][]*mat.Dense // Bases[i][k]: the trained U_k (n×d_k) of instance i
 	Objective []float64      // Objective[i]: the clustering objective (18) of Bases[i] on instance i's data
 	Restart   []int          // Restart[i]: the restart that gave Bases[i] (0 when Config.Restarts = 1)
-	Loss      [][]float64    // Loss[i][w]: minibatch loss of instance i averaged over window w
+	Steps     []int          // Steps[i]: SGD steps Bases[i] took (Config.Steps unless it converged)
+	Converged []bool         // Converged[i]: Bases[i] met the convergence test (Config.Tol > 0)
+	Loss      [][]float64    // Loss[i][w]: minibatch loss of instance i averaged over window w (NaN once it stopped)
 	LossSteps []int          // LossSteps[w]: number of steps done at the end of window w
-	MeanLoss  []float64      // MeanLoss[w]: Loss[·][w] averaged over instances
+	MeanLoss  []float64      // MeanLoss[w]: Loss[·][w] averaged over the instances still running
 }
 
 // Train runs Algorithm 1 on every instance, all of them in one graph.
@@ -80,16 +82,16 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, progres
 		}
 	}
 	init := initBases(&cfg, instances, runInst, keys, n)
-	var bases, stepLoss [][]float32
+	var out *trained
 	if cfg.Kernel == KernelHost {
-		bases, stepLoss, err = trainHost(ctx, &cfg, data, runInst, keys, init, n, progress)
+		out, err = trainHost(ctx, &cfg, data, runInst, keys, init, n, progress)
 	} else {
-		bases, stepLoss, err = trainGraph(ctx, &cfg, data, runInst, keys, init, n, progress)
+		out, err = trainGraph(ctx, &cfg, data, runInst, keys, init, n, progress)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return collect(&cfg, instances, bases, stepLoss, n)
+	return collect(&cfg, instances, out, n), nil
 }
 
 // restartKey derives the key of restart r; restart 0 keeps the instance key,
@@ -157,9 +159,9 @@ func NearTruth(truth *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
 	return y
 }
 
-// collect turns the final state and per-step losses into a Result, keeping
-// for every instance the restart with the largest objective (18).
-func collect(cfg *Config, instances []Instance, flats [][]float32, stepLoss [][]float32, n int) (*Result, error) {
+// collect turns the kernel's output into a Result, keeping for every
+// instance the restart with the largest objective (18).
+func collect(cfg *Config, instances []Instance, out *trained, n int) *Result {
 	numInst, numR := len(instances), cfg.Restarts
 	runBases := func(run int) []*mat.Dense {
 		us := make([]*mat.Dense, len(cfg.Dims))
@@ -167,7 +169,7 @@ func collect(cfg *Config, instances []Instance, flats [][]float32, stepLoss [][]
 			u := mat.NewDense(n, d, nil)
 			for a := range n {
 				for b := range d {
-					u.Set(a, b, float64(flats[k][(run*n+a)*d+b]))
+					u.Set(a, b, float64(out.bases[k][(run*n+a)*d+b]))
 				}
 			}
 			us[k] = u
@@ -178,6 +180,8 @@ func collect(cfg *Config, instances []Instance, flats [][]float32, stepLoss [][]
 		Bases:     make([][]*mat.Dense, numInst),
 		Objective: make([]float64, numInst),
 		Restart:   make([]int, numInst),
+		Steps:     make([]int, numInst),
+		Converged: make([]bool, numInst),
 		Loss:      make([][]float64, numInst),
 	}
 	for i, in := range instances {
@@ -188,24 +192,33 @@ func collect(cfg *Config, instances []Instance, flats [][]float32, stepLoss [][]
 				res.Bases[i], res.Objective[i], res.Restart[i] = us, obj, r
 			}
 		}
+		run := out.runs[i*numR+res.Restart[i]]
+		res.Steps[i], res.Converged[i] = run.steps, run.converged
 	}
-	for start := 0; start < len(stepLoss); start += cfg.LogEvery {
-		end := min(start+cfg.LogEvery, len(stepLoss))
-		mean := 0.0
+	for start := 0; start < len(out.loss); start += cfg.LogEvery {
+		end := min(start+cfg.LogEvery, len(out.loss))
+		mean, running := 0.0, 0
 		for i := range numInst {
 			run := i*numR + res.Restart[i]
-			s := 0.0
-			for _, row := range stepLoss[start:end] {
-				s += float64(row[run])
+			s, m := 0.0, 0
+			for _, row := range out.loss[start:end] {
+				if v := row[run]; !math.IsNaN(float64(v)) {
+					s += float64(v)
+					m++
+				}
 			}
-			s /= float64(end - start)
-			res.Loss[i] = append(res.Loss[i], s)
-			mean += s
+			w := math.NaN()
+			if m > 0 {
+				w = s / float64(m)
+				mean += w
+				running++
+			}
+			res.Loss[i] = append(res.Loss[i], w)
 		}
 		res.LossSteps = append(res.LossSteps, end)
-		res.MeanLoss = append(res.MeanLoss, mean/float64(numInst))
+		res.MeanLoss = append(res.MeanLoss, mean/float64(running))
 	}
-	return res, nil
+	return res
 }
 
 // ClusteringObjective is the subspace-clustering objective of eq. (18),
