@@ -33,13 +33,13 @@ import (
 )
 
 type options struct {
-	defaults, nks        string
-	steps                int
-	eta, finalEta, decay float64
-	tol                  float64
-	window               int
-	instances            int
-	classic, verbose     bool
+	defaults, nks         string
+	steps                 int
+	eta, finalEta, decay  float64
+	tol, noise            float64
+	window                int
+	instances             int
+	sgd, classic, verbose bool
 }
 
 func main() {
@@ -55,7 +55,9 @@ func main() {
 	flag.Float64Var(&o.decay, "decay", 0, "Config.DecaySteps (0: the config's)")
 	flag.Float64Var(&o.tol, "tol", -1, "Config.Tol (negative: the config's)")
 	flag.IntVar(&o.window, "window", 0, "Config.Window (0: the config's)")
-	flag.BoolVar(&o.classic, "classic", true, "also run the classical methods")
+	flag.Float64Var(&o.noise, "noise", 0, "noise level δ of the samples (the sweep's default: 0)")
+	flag.BoolVar(&o.sgd, "sgd", true, "run Algorithm 1")
+	flag.BoolVar(&o.classic, "classic", true, "run the classical methods")
 	flag.BoolVar(&o.verbose, "v", false, "print every failed Algorithm 1 run with the smallest eigenvalue of its components' sample covariances")
 	flag.Parse()
 	if err := run(*ks, *ds, o); err != nil {
@@ -114,10 +116,26 @@ func sgdSeed(runSeed uint64) uint64 {
 }
 
 type cell struct {
-	k, offset   int
-	method      phase.Method
-	runs, succ  int
-	steps, conv int
+	runs, succ, steps, conv int
+}
+
+// tally accumulates the cells (K, N_k − d, method) and the totals.
+type tally struct {
+	cells                 map[[3]int]*cell
+	sgdTime, classicTime  time.Duration
+	totalSteps, totalRuns int
+}
+
+func (t *tally) get(k, off int, m phase.Method) *cell {
+	mi := 0
+	if m == phase.Classic {
+		mi = 1
+	}
+	key := [3]int{k, off, mi}
+	if t.cells[key] == nil {
+		t.cells[key] = &cell{}
+	}
+	return t.cells[key]
 }
 
 func run(kList, dRange string, o options) error {
@@ -128,19 +146,6 @@ func run(kList, dRange string, o options) error {
 		}
 		hi = lo
 	}
-	g := phase.DefaultGrid()
-	cells := map[[3]int]*cell{}
-	get := func(k, off int, m phase.Method) *cell {
-		mi := 0
-		if m == phase.Classic {
-			mi = 1
-		}
-		key := [3]int{k, off, mi}
-		if cells[key] == nil {
-			cells[key] = &cell{k: k, offset: off, method: m}
-		}
-		return cells[key]
-	}
 	var ks []int
 	for _, s := range strings.Split(kList, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(s))
@@ -149,109 +154,34 @@ func run(kList, dRange string, o options) error {
 		}
 		ks = append(ks, k)
 	}
+	t := &tally{cells: map[[3]int]*cell{}}
 	start := time.Now()
-	var sgdTime, classicTime time.Duration
-	totalSteps, totalRuns := 0, 0
 	for _, k := range ks {
 		for d := lo; d <= hi; d++ {
-			var keys []phase.Key
-			var problems []*phase.Problem
-			var ins []dae.Instance
-			nkList := []int{d - 1, d, d + 1}
+			nks := []int{d - 1, d, d + 1}
 			if o.nks != "boundary" {
 				var a, b int
 				if _, err := fmt.Sscanf(strings.Replace(o.nks, "-", " ", 1), "%d %d", &a, &b); err != nil {
 					return fmt.Errorf("-nk %q: want boundary or lo-hi", o.nks)
 				}
-				nkList = phase.Range(a, b)
+				nks = phase.Range(a, b)
 			}
-			for _, nk := range nkList {
-				if nk < 1 {
-					continue
-				}
+			var keys []phase.Key
+			for _, nk := range nks {
 				for i := range o.instances {
-					key := phase.Key{K: k, N: g.N, D: d, Nk: nk, Instance: i, Method: phase.SGD, Noise: g.Noise}
-					p, err := key.Problem(g.Seed)
-					if err != nil {
-						return err
-					}
-					keys, problems = append(keys, key), append(problems, p)
-					ins = append(ins, dae.Instance{X: p.X, Truth: p.Truth, Seed: sgdSeed(p.Seed)})
-				}
-			}
-			t0 := time.Now()
-			res, err := dae.Train(o.config(k, d), ins)
-			if err != nil {
-				return err
-			}
-			sgdTime += time.Since(t0)
-			perNk := map[int][2]int{}
-			for i, key := range keys {
-				totalSteps += res.Steps[i]
-				totalRuns++
-				v := perNk[key.Nk]
-				perNk[key.Nk] = [2]int{v[0] + res.Steps[i], v[1] + 1}
-			}
-			if o.verbose {
-				fmt.Printf("K=%d d=%d mean steps per N_k:", k, d)
-				for _, nk := range nkList {
-					if v := perNk[nk]; v[1] > 0 {
-						fmt.Printf(" %d:%d", nk, v[0]/v[1])
+					if nk >= 1 {
+						keys = append(keys, phase.Key{K: k, N: 48, D: d, Nk: nk, Instance: i, Method: phase.SGD, Noise: o.noise})
 					}
 				}
-				fmt.Println()
 			}
-			for i, key := range keys {
-				e, err := worst(res.Bases[i], problems[i].Truth)
-				if err != nil {
+			if o.sgd {
+				if err := o.runSGD(t, k, d, nks, keys); err != nil {
 					return err
 				}
-				c := get(k, key.Nk-d, phase.SGD)
-				c.runs++
-				c.steps += res.Steps[i]
-				if res.Converged[i] {
-					c.conv++
-				}
-				if e <= subspace.DefaultTau {
-					c.succ++
-				} else if o.verbose {
-					fmt.Printf("  failed: K=%d d=%d N_k=%d instance %d: error %.3f after %d steps, smallest λ of the components' sample covariances %s\n",
-						k, d, key.Nk, key.Instance, e, res.Steps[i], smallestEigenvalues(problems[i], k, d, key.Nk))
-				}
 			}
-			if !o.classic {
-				continue
-			}
-			t0 = time.Now()
-			rows := make([]phase.Row, len(keys))
-			errs := make([]error, len(keys))
-			var wg sync.WaitGroup
-			next := make(chan int)
-			for range runtime.GOMAXPROCS(0) {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for i := range next {
-						ck := keys[i]
-						ck.Method = phase.Classic
-						rows[i], errs[i] = phase.ClassicRun(ck, g.Seed, subspace.DefaultTau)
-					}
-				}()
-			}
-			for i := range keys {
-				next <- i
-			}
-			close(next)
-			wg.Wait()
-			classicTime += time.Since(t0)
-			for i, r := range rows {
-				if errs[i] != nil {
-					return errs[i]
-				}
-				c := get(k, r.Nk-d, phase.Classic)
-				c.runs++
-				if r.Success {
-					c.succ++
+			if o.classic {
+				if err := runClassic(t, d, keys); err != nil {
+					return err
 				}
 			}
 		}
@@ -259,13 +189,13 @@ func run(kList, dRange string, o options) error {
 	fmt.Printf("success at N_k = d−1 / d / d+1 (d = %d..%d, %d instances; runs in brackets; Algorithm 1: mean steps, converged fraction):\n", lo, hi, o.instances)
 	for _, k := range ks {
 		for _, m := range []phase.Method{phase.SGD, phase.Classic} {
-			if m == phase.Classic && !o.classic {
+			if m == phase.SGD && !o.sgd || m == phase.Classic && !o.classic {
 				continue
 			}
 			fmt.Printf("  K=%d %-8s", k, m)
 			var extra []string
 			for _, off := range []int{-1, 0, 1} {
-				c := get(k, off, m)
+				c := t.get(k, off, m)
 				fmt.Printf("  %.2f (%d)", float64(c.succ)/float64(max(1, c.runs)), c.runs)
 				if m == phase.SGD {
 					extra = append(extra, fmt.Sprintf("%.0f, %.2f", float64(c.steps)/float64(max(1, c.runs)), float64(c.conv)/float64(max(1, c.runs))))
@@ -274,13 +204,116 @@ func run(kList, dRange string, o options) error {
 			if len(extra) > 0 {
 				fmt.Printf("   steps, converged: %s", strings.Join(extra, " / "))
 			}
+			if o.nks != "boundary" {
+				runs, succ := 0, 0
+				for key, c := range t.cells {
+					if key[0] == k && (key[2] == 1) == (m == phase.Classic) {
+						runs, succ = runs+c.runs, succ+c.succ
+					}
+				}
+				fmt.Printf("   all N_k: %.3f (%d)", float64(succ)/float64(max(1, runs)), runs)
+			}
 			fmt.Println()
 		}
 	}
-	fmt.Printf("Algorithm 1 over all %d runs: %.0f steps per run on average\n", totalRuns, float64(totalSteps)/float64(max(1, totalRuns)))
-	c := o.config(ks[0], lo)
-	fmt.Printf("Algorithm 1 (%v schedule, η %g → %g, t₀ %g, max %d steps, Tol %g, Window %d): %.1f s; classical %.1f s; wall %.1f s\n",
-		c.Schedule, c.StepSize, c.FinalStepSize, c.DecaySteps, c.Steps, c.Tol, c.Window, sgdTime.Seconds(), classicTime.Seconds(), time.Since(start).Seconds())
+	if o.sgd {
+		c := o.config(ks[0], lo)
+		fmt.Printf("Algorithm 1 (%v schedule, η %g → %g, t₀ %g, max %d steps, Tol %g, Window %d): %d runs, %.0f steps per run on average, %.1f s\n",
+			c.Schedule, c.StepSize, c.FinalStepSize, c.DecaySteps, c.Steps, c.Tol, c.Window, t.totalRuns, float64(t.totalSteps)/float64(max(1, t.totalRuns)), t.sgdTime.Seconds())
+	}
+	fmt.Printf("classical %.1f s; wall %.1f s\n", t.classicTime.Seconds(), time.Since(start).Seconds())
+	return nil
+}
+
+// runSGD trains Algorithm 1 on the runs of one (K, d), as phase.Sweep does.
+func (o options) runSGD(t *tally, k, d int, nks []int, keys []phase.Key) error {
+	seed := phase.DefaultGrid().Seed
+	problems := make([]*phase.Problem, len(keys))
+	ins := make([]dae.Instance, len(keys))
+	for i, key := range keys {
+		p, err := key.Problem(seed)
+		if err != nil {
+			return err
+		}
+		problems[i] = p
+		ins[i] = dae.Instance{X: p.X, Truth: p.Truth, Seed: sgdSeed(p.Seed)}
+	}
+	t0 := time.Now()
+	res, err := dae.Train(o.config(k, d), ins)
+	if err != nil {
+		return err
+	}
+	t.sgdTime += time.Since(t0)
+	perNk := map[int][2]int{}
+	for i, key := range keys {
+		t.totalSteps += res.Steps[i]
+		t.totalRuns++
+		v := perNk[key.Nk]
+		perNk[key.Nk] = [2]int{v[0] + res.Steps[i], v[1] + 1}
+		e, err := worst(res.Bases[i], problems[i].Truth)
+		if err != nil {
+			return err
+		}
+		c := t.get(k, key.Nk-d, phase.SGD)
+		c.runs++
+		c.steps += res.Steps[i]
+		if res.Converged[i] {
+			c.conv++
+		}
+		if e <= subspace.DefaultTau {
+			c.succ++
+		} else if o.verbose && key.Nk >= d-1 && key.Nk <= d+1 {
+			fmt.Printf("  failed: K=%d d=%d N_k=%d instance %d: error %.3f after %d steps, smallest λ of the components' sample covariances %s\n",
+				k, d, key.Nk, key.Instance, e, res.Steps[i], smallestEigenvalues(problems[i], k, d, key.Nk))
+		}
+	}
+	if o.verbose {
+		fmt.Printf("K=%d d=%d mean steps per N_k:", k, d)
+		for _, nk := range nks {
+			if v := perNk[nk]; v[1] > 0 {
+				fmt.Printf(" %d:%d", nk, v[0]/v[1])
+			}
+		}
+		fmt.Println()
+	}
+	return nil
+}
+
+// runClassic fits PCA or K-subspaces (phase.ClassicRun) to the runs on
+// GOMAXPROCS goroutines.
+func runClassic(t *tally, d int, keys []phase.Key) error {
+	t0 := time.Now()
+	rows := make([]phase.Row, len(keys))
+	errs := make([]error, len(keys))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ck := keys[i]
+				ck.Method = phase.Classic
+				rows[i], errs[i] = phase.ClassicRun(ck, phase.DefaultGrid().Seed, subspace.DefaultTau)
+			}
+		}()
+	}
+	for i := range keys {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	t.classicTime += time.Since(t0)
+	for i, r := range rows {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		c := t.get(r.K, r.Nk-d, phase.Classic)
+		c.runs++
+		if r.Success {
+			c.succ++
+		}
+	}
 	return nil
 }
 
