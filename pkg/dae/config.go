@@ -126,6 +126,8 @@ type Config struct {
 	DecaySteps    float64  // ScheduleInvSqrt: t₀ of η_t = StepSize/√(1 + t/t₀), > 0
 	BatchSize     int      // samples per instance per step (drawn uniformly with replacement)
 	Steps         int      // SGD steps, the most a run takes when Tol > 0
+	StepsPerExec  int      // SGD steps per graph execution (While loop; the pure-Go backend runs one), and per progress report
+	LogEvery      int      // the loss curve averages the minibatch loss over windows of this many steps
 
 	// Stopping on convergence (schedule.go): after every Window steps a run
 	// compares the mean of its projections U_kU_kᵀ over the window with the
@@ -133,8 +135,6 @@ type Config struct {
 	// max_k ‖P̄_k − P̄'_k‖_F ≤ Tol. Tol = 0: every run takes Steps steps.
 	Tol    float64
 	Window int // steps per convergence window, ≥ 2
-	StepsPerExec  int     // SGD steps per graph execution, in a While loop (the pure-Go backend runs one step per execution)
-	LogEvery      int     // the loss curve averages the minibatch loss over windows of this many steps
 
 	Init             Init
 	InitPerturbation float64 // δ of InitNearTruth, ≥ 0

@@ -68,7 +68,7 @@ func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []in
 
 	numK := len(cfg.Dims)
 	sched := newRunSchedule(cfg) // Tol = 0: the same for every run
-	stepLoss := make([][]float32, 0, cfg.Steps) // [step][run]
+	stepLoss := make([][]float32, 0, cfg.Steps)
 	for done := 0; done < cfg.Steps; {
 		if err := ctx.Err(); err != nil {
 			return nil, err
