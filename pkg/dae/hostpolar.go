@@ -48,6 +48,9 @@ func (w *polarWork) project(yt []float32, d, np, dp, iterations int) {
 		}
 		matmulSquare(w.t, w.m, w.a, d, dp) // A ← MAM
 		matmulSquare(w.a, w.t, w.m, d, dp)
+		if nearIdentity(w.a, d, dp) {
+			break
+		}
 	}
 	w.apply(yt, w.p, d, np, dp) // X ← XP
 	for range 2 {
@@ -55,6 +58,28 @@ func (w *polarWork) project(yt []float32, d, np, dp, iterations int) {
 		halfEye(w.m, w.a, d, dp)
 		w.apply(yt, w.m, d, np, dp) // X ← X(1.5I − 0.5XᵀX)
 	}
+}
+
+// nsTol is where the Newton–Schulz iterations on the Gram matrices stop
+// early: once max |A − I| ≤ nsTol the remaining iterations would change P by
+// about nsTol/2, and the two clean-up iterations on X, whose error they
+// square, bring X to the polar factor to float32 rounding either way (ours;
+// the graph's Polar always runs all of them).
+const nsTol = 1e-4
+
+// nearIdentity reports whether max |a − I| ≤ nsTol on the d×d block.
+func nearIdentity(a []float32, d, dp int) bool {
+	for i := range d {
+		for j, v := range a[i*dp : i*dp+d] {
+			if i == j {
+				v--
+			}
+			if v > nsTol || v < -nsTol {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // gram sets a = yt·ytᵀ (the d×d Gram matrix YᵀY of the basis Y = ytᵀ).
