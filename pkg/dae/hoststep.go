@@ -92,8 +92,8 @@ type hostWork struct {
 	q, hk     []float32 // [K, bp]: ‖c_k‖² (or ‖U_kᵀx₀‖²), h_k
 	shrink    []float32 // [bp]: a = 1/(s(1+σ²)) per sample
 	phi       []float32 // [bp]: φ per sample
+	logRatio  []float32 // [bp]: log(1 + σ⁻²) per sample
 	lvl       []int     // [B]: noise level per sample
-	logit     []float32 // [K]
 	rc, rs    []float32 // [B·⌈n/2⌉]: the two halves of ε
 	pol       polarWork
 }
@@ -107,7 +107,7 @@ func newHostWork(h *hostShape) *hostWork {
 		ct: vecs(h.dsum * h.bp), et: vecs(h.dsum * h.bp),
 		ad: vecs(h.dsum * 2 * h.bp), cw: vecs(h.b * h.dsum), grad: vecs(h.dsum * h.np),
 		w: vecs(k * h.bp), aw: vecs(k * h.bp), dk: vecs(k * h.bp), q: vecs(k * h.bp), hk: vecs(k * h.bp),
-		shrink: vecs(h.bp), phi: vecs(h.bp), lvl: make([]int, h.b), logit: vecs(k),
+		shrink: vecs(h.bp), phi: vecs(h.bp), logRatio: vecs(h.bp), lvl: make([]int, h.b),
 		rc: vecs(h.b * ((h.n + 1) / 2)), rs: vecs(h.b * ((h.n + 1) / 2)),
 		pol: newPolarWork(h),
 	}
@@ -154,7 +154,7 @@ func (h *hostShape) gradient(w *hostWork, ut, x []float32, count int, key, t uin
 		idx := hostIndex(hostUniform(word(key, t, 0, uint64(i)), 40), count)
 		w.lvl[i] = hostIndex(hostUniform(word(key, t, 1, uint64(i)), 40), len(h.levels))
 		lv := &h.levels[w.lvl[i]]
-		w.shrink[i], w.phi[i] = lv.shrink, lv.phi
+		w.shrink[i], w.phi[i], w.logRatio[i] = lv.shrink, lv.phi, lv.logRatio
 		src := x[idx*np : (idx+1)*np]
 		copy(w.x0[i*np:(i+1)*np], src)
 		row := xt[i*np : (i+1)*np]
@@ -239,31 +239,18 @@ func (h *hostShape) weights(w *hostWork, ut []float32) {
 			w.w[best*bp+i] = 1
 		}
 	default:
+		// Logits log π_k − (d_k/2)·log(1+σ⁻²) + φ‖c_k‖², then their soft-max.
 		h.sumProducts(w.q, w.ct, w.ct)
-		for i := range b {
-			lv := &h.levels[w.lvl[i]]
-			top := float32(math.Inf(-1))
-			for k, d := range h.dims {
-				l := lv.phi*w.q[k*bp+i] - float32(d)/2*lv.logRatio
+		for k, d := range h.dims {
+			l, q := w.w[k*bp:(k+1)*bp], w.q[k*bp:(k+1)*bp]
+			for i := range b { // the graph's rounding: two products, then their difference
+				l[i] = w.phi[i]*q[i] - float32(d)/2*w.logRatio[i]
 				if h.logPi != nil {
-					l += h.logPi[k]
+					l[i] += h.logPi[k]
 				}
-				w.logit[k] = l
-				top = max(top, l)
-			}
-			sum := float32(0)
-			for k, l := range w.logit {
-				e := float32(1)
-				if l != top {
-					e = float32(math.Exp(float64(l - top)))
-				}
-				w.w[k*bp+i] = e
-				sum += e
-			}
-			for k := range h.dims {
-				w.w[k*bp+i] /= sum
 			}
 		}
+		softmaxColumns(w.w, len(h.dims), bp)
 	}
 }
 

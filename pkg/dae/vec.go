@@ -1,5 +1,7 @@
 package dae
 
+import "math"
+
 // Float32 vector primitives of the host kernel (host.go). Every length
 // passed to them is a multiple of vecWidth: the kernel pads its rows with
 // zeros, so that the vector versions (vec_amd64.go, AVX-512) need no tails.
@@ -71,5 +73,25 @@ func mulAddGo(y, a, x []float32) {
 	a, x = a[:len(y)], x[:len(y)]
 	for i := range y {
 		y[i] += a[i] * x[i]
+	}
+}
+
+// softmaxColumnsGo replaces the logits l [K, stride] by their soft-max over
+// the K rows, column by column.
+func softmaxColumnsGo(l []float32, k, stride int) {
+	for c := range stride {
+		top := l[c]
+		for r := 1; r < k; r++ {
+			top = max(top, l[r*stride+c])
+		}
+		sum := float32(0)
+		for r := range k {
+			e := float32(math.Exp(float64(l[r*stride+c] - top)))
+			l[r*stride+c] = e
+			sum += e
+		}
+		for r := range k {
+			l[r*stride+c] /= sum
+		}
 	}
 }

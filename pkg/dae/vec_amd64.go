@@ -239,3 +239,47 @@ func mulAdd(y, a, x []float32) {
 		archsimd.LoadFloat32x16Slice(a[i:i+16]).MulAdd(archsimd.LoadFloat32x16Slice(x[i:i+16]), yi).StoreSlice(y[i : i+16])
 	}
 }
+
+// softmaxColumns replaces the logits l [K, stride] by their soft-max over
+// the K rows, lane by lane (len(l) = K·stride, stride a multiple of
+// vecWidth), with exp as in expNeg16.
+func softmaxColumns(l []float32, k, stride int) {
+	if !hasAVX512 {
+		softmaxColumnsGo(l, k, stride)
+		return
+	}
+	for c := 0; c < stride; c += 16 {
+		top := archsimd.LoadFloat32x16Slice(l[c : c+16])
+		for r := 1; r < k; r++ {
+			top = top.Max(archsimd.LoadFloat32x16Slice(l[r*stride+c : r*stride+c+16]))
+		}
+		var sum archsimd.Float32x16
+		for r := range k {
+			o := r*stride + c
+			e := expNeg16(archsimd.LoadFloat32x16Slice(l[o : o+16]).Sub(top))
+			e.StoreSlice(l[o : o+16])
+			sum = sum.Add(e)
+		}
+		for r := range k {
+			o := r*stride + c
+			archsimd.LoadFloat32x16Slice(l[o : o+16]).Div(sum).StoreSlice(l[o : o+16])
+		}
+	}
+}
+
+// expNeg16 is exp x for x ≤ 0 in sixteen float32 lanes: x = n·ln 2 + r,
+// |r| ≤ ln 2/2 (Cody–Waite), exp r by its Taylor polynomial to r⁷ (relative
+// error below 2e-7), times 2ⁿ built in the exponent bits; x < −87 gives
+// about 2⁻¹²⁶ instead of a denormal.
+func expNeg16(x archsimd.Float32x16) archsimd.Float32x16 {
+	x = x.Max(archsimd.BroadcastFloat32x16(-87))
+	n := x.Mul(archsimd.BroadcastFloat32x16(math.Log2E)).RoundToEvenScaled(0)
+	r := archsimd.BroadcastFloat32x16(-0.693145751953125).MulAdd(n, x) // ln 2 in two parts
+	r = archsimd.BroadcastFloat32x16(-1.428606765330187e-06).MulAdd(n, r)
+	p := archsimd.BroadcastFloat32x16(1.0 / 5040)
+	for _, c := range [...]float32{1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1, 1} {
+		p = p.MulAdd(r, archsimd.BroadcastFloat32x16(c))
+	}
+	scale := n.ConvertToInt32().Add(archsimd.BroadcastInt32x16(127)).ShiftAllLeft(23).AsFloat32x16()
+	return p.Mul(scale)
+}

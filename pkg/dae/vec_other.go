@@ -20,3 +20,5 @@ func mulTo(y, a, x []float32) { mulToGo(y, a, x) }
 func matmulSquare(c, a, b []float32, d, dp int) { matmulSquareGo(c, a, b, d, dp) }
 
 func mulAdd(y, a, x []float32) { mulAddGo(y, a, x) }
+
+func softmaxColumns(l []float32, k, stride int) { softmaxColumnsGo(l, k, stride) }
