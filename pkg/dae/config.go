@@ -166,7 +166,10 @@ type Config struct {
 //     and reaches the basin of the optimum in tens of steps; the decay then
 //     averages out the minibatch and ε noise.
 //   - batch 32, 2000 steps, 50 steps per execution (a While loop; the
-//     pure-Go backend runs one step per execution), loss logged every 50.
+//     pure-Go backend runs one step per execution), loss logged every 50;
+//     the host kernel; no stopping on convergence (Tol = 0; Window and
+//     DecaySteps are those of ConvergedConfig, which keeps all of the above
+//     but the schedule, the steps and Tol).
 //   - random Haar initialization, one start, DefaultPolarIterations (12) Newton–Schulz iterations.
 //     For K ≥ 2 the loss has spurious local minima from a random start
 //     (bases that mix directions of different subspaces, as in K-subspaces):
