@@ -21,6 +21,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,7 +60,20 @@ func main() {
 	flag.BoolVar(&o.sgd, "sgd", true, "run Algorithm 1")
 	flag.BoolVar(&o.classic, "classic", true, "run the classical methods")
 	flag.BoolVar(&o.verbose, "v", false, "print every failed Algorithm 1 run with the smallest eigenvalue of its components' sample covariances")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "boundary:", err)
+			os.Exit(1)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "boundary:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*ks, *ds, o); err != nil {
 		fmt.Fprintln(os.Stderr, "boundary:", err)
 		os.Exit(1)
