@@ -248,7 +248,7 @@ func TestHostTranscendentals(t *testing.T) {
 	}
 }
 
-// TestVectorPrimitives: combine, dot and axpy (AVX-512 where available)
+// TestVectorPrimitives: combine, combineRows, dot and axpy (AVX-512 where available)
 // against their portable versions.
 func TestVectorPrimitives(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
@@ -269,6 +269,20 @@ func TestVectorPrimitives(t *testing.T) {
 			for i := range got {
 				if math.Abs(float64(got[i]-want[i])) > 1e-5*(1+math.Abs(float64(want[i]))) {
 					t.Fatalf("combine m=%d rows=%d: [%d] = %v, want %v", m, rows, i, got[i], want[i])
+				}
+			}
+		}
+		for _, rows := range []int{1, 4, 7, 9} {
+			const J, as, ys = 11, 13, 160
+			alpha, mat := vec(rows*as), vec(J*(m+16))
+			got, want := vec(rows*ys), vec(rows*ys)
+			combineRows(got, ys, alpha, as, J, mat, m+16, rows, m)
+			combineRowsGo(want, ys, alpha, as, J, mat, m+16, rows, m)
+			for r := range rows {
+				for i := range m {
+					if g, w := got[r*ys+i], want[r*ys+i]; math.Abs(float64(g-w)) > 1e-5*(1+math.Abs(float64(w))) {
+						t.Fatalf("combineRows m=%d rows=%d: [%d][%d] = %v, want %v", m, rows, r, i, g, w)
+					}
 				}
 			}
 		}

@@ -162,10 +162,7 @@ func (h *hostShape) gradient(w *hostWork, ut, x []float32, count int, key, t uin
 		axpy(row, lv.s, src)
 	}
 	transpose(w.xtT, bp, xt, np, b, n)
-	// c = Uᵀx_t.
-	for j := range h.dsum {
-		combine(w.ct[j*bp:(j+1)*bp], ut[j*np:j*np+n], w.xtT, bp)
-	}
+	combineRows(w.ct, bp, ut, np, n, w.xtT, bp, h.dsum, bp) // c = Uᵀx_t
 	h.weights(w, ut)
 	// a·w_k·c, transposed (first half of ad) and per sample (cw).
 	for k, d := range h.dims {
@@ -180,23 +177,18 @@ func (h *hostShape) gradient(w *hostWork, ut, x []float32, count int, key, t uin
 	}
 	// r = x_θ − x₀, loss λ‖r‖², g = (2λ/B)·r in the first B rows of gx.
 	var loss float32
+	combineRows(w.gx, np, w.cw, h.dsum, h.dsum, ut, np, b, np) // x_θ/a per sample
 	for i := range b {
 		g := w.gx[i*np : (i+1)*np]
-		combine(g, w.cw[i*h.dsum:(i+1)*h.dsum], ut, np)
 		axpy(g, -1, w.x0[i*np:(i+1)*np])
 		lambda := h.levels[w.lvl[i]].lambda
 		loss += lambda * dot(g, g)
 		scal(g, 2*lambda/float32(b))
 	}
 	transpose(w.gT, bp, w.gx, np, b, n)
-	// e = Uᵀg.
-	for j := range h.dsum {
-		combine(w.et[j*bp:(j+1)*bp], ut[j*np:j*np+n], w.gT, bp)
-	}
+	combineRows(w.et, bp, ut, np, n, w.gT, bp, h.dsum, bp) // e = Uᵀg
 	h.xtCoefficient(w)
-	for j := range h.dsum {
-		combine(w.grad[j*np:(j+1)*np], w.ad[j*2*bp:(j+1)*2*bp], w.gx, np)
-	}
+	combineRows(w.grad, np, w.ad, 2*bp, 2*bp, w.gx, np, h.dsum, np)
 	return loss / float32(b)
 }
 

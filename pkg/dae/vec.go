@@ -95,3 +95,11 @@ func softmaxColumnsGo(l []float32, k, stride int) {
 		}
 	}
 }
+
+// combineRowsGo sets row r < rows of y (row stride ys) to
+// Σ_{j<J} alpha[r·as + j]·m[j·ms : j·ms+width].
+func combineRowsGo(y []float32, ys int, alpha []float32, as, J int, m []float32, ms, rows, width int) {
+	for r := range rows {
+		combine(y[r*ys:r*ys+width], alpha[r*as:r*as+J], m, ms)
+	}
+}

@@ -283,3 +283,66 @@ func expNeg16(x archsimd.Float32x16) archsimd.Float32x16 {
 	scale := n.ConvertToInt32().Add(archsimd.BroadcastInt32x16(127)).ShiftAllLeft(23).AsFloat32x16()
 	return p.Mul(scale)
 }
+
+// combineRows sets row r < rows of y (row stride ys) to
+// Σ_{j<J} alpha[r·as + j]·m[j·ms : j·ms+width]: combine for several rows at
+// once. Four rows share every load of m, with up to eight accumulators in
+// registers (width, ys and ms multiples of vecWidth).
+func combineRows(y []float32, ys int, alpha []float32, as, J int, m []float32, ms, rows, width int) {
+	if !hasAVX512 {
+		combineRowsGo(y, ys, alpha, as, J, m, ms, rows, width)
+		return
+	}
+	if J == 0 {
+		for r := range rows {
+			clear(y[r*ys : r*ys+width])
+		}
+		return
+	}
+	_ = m[(J-1)*ms+width-1]
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		a0, a1, a2, a3 := alpha[r*as:r*as+J], alpha[(r+1)*as:(r+1)*as+J], alpha[(r+2)*as:(r+2)*as+J], alpha[(r+3)*as:(r+3)*as+J]
+		c := 0
+		for ; c+32 <= width; c += 32 {
+			var s00, s01, s10, s11, s20, s21, s30, s31 archsimd.Float32x16
+			for j := range J {
+				o := j*ms + c
+				m0 := archsimd.LoadFloat32x16Slice(m[o : o+16])
+				m1 := archsimd.LoadFloat32x16Slice(m[o+16 : o+32])
+				b0, b1 := archsimd.BroadcastFloat32x16(a0[j]), archsimd.BroadcastFloat32x16(a1[j])
+				b2, b3 := archsimd.BroadcastFloat32x16(a2[j]), archsimd.BroadcastFloat32x16(a3[j])
+				s00, s01 = b0.MulAdd(m0, s00), b0.MulAdd(m1, s01)
+				s10, s11 = b1.MulAdd(m0, s10), b1.MulAdd(m1, s11)
+				s20, s21 = b2.MulAdd(m0, s20), b2.MulAdd(m1, s21)
+				s30, s31 = b3.MulAdd(m0, s30), b3.MulAdd(m1, s31)
+			}
+			s00.StoreSlice(y[r*ys+c : r*ys+c+16])
+			s01.StoreSlice(y[r*ys+c+16 : r*ys+c+32])
+			s10.StoreSlice(y[(r+1)*ys+c : (r+1)*ys+c+16])
+			s11.StoreSlice(y[(r+1)*ys+c+16 : (r+1)*ys+c+32])
+			s20.StoreSlice(y[(r+2)*ys+c : (r+2)*ys+c+16])
+			s21.StoreSlice(y[(r+2)*ys+c+16 : (r+2)*ys+c+32])
+			s30.StoreSlice(y[(r+3)*ys+c : (r+3)*ys+c+16])
+			s31.StoreSlice(y[(r+3)*ys+c+16 : (r+3)*ys+c+32])
+		}
+		if c < width {
+			var s0, s1, s2, s3 archsimd.Float32x16
+			for j := range J {
+				o := j*ms + c
+				m0 := archsimd.LoadFloat32x16Slice(m[o : o+16])
+				s0 = archsimd.BroadcastFloat32x16(a0[j]).MulAdd(m0, s0)
+				s1 = archsimd.BroadcastFloat32x16(a1[j]).MulAdd(m0, s1)
+				s2 = archsimd.BroadcastFloat32x16(a2[j]).MulAdd(m0, s2)
+				s3 = archsimd.BroadcastFloat32x16(a3[j]).MulAdd(m0, s3)
+			}
+			s0.StoreSlice(y[r*ys+c : r*ys+c+16])
+			s1.StoreSlice(y[(r+1)*ys+c : (r+1)*ys+c+16])
+			s2.StoreSlice(y[(r+2)*ys+c : (r+2)*ys+c+16])
+			s3.StoreSlice(y[(r+3)*ys+c : (r+3)*ys+c+16])
+		}
+	}
+	for ; r < rows; r++ {
+		combine(y[r*ys:r*ys+width], alpha[r*as:r*as+J], m, ms)
+	}
+}

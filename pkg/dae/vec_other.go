@@ -22,3 +22,7 @@ func matmulSquare(c, a, b []float32, d, dp int) { matmulSquareGo(c, a, b, d, dp)
 func mulAdd(y, a, x []float32) { mulAddGo(y, a, x) }
 
 func softmaxColumns(l []float32, k, stride int) { softmaxColumnsGo(l, k, stride) }
+
+func combineRows(y []float32, ys int, alpha []float32, as, J int, m []float32, ms, rows, width int) {
+	combineRowsGo(y, ys, alpha, as, J, m, ms, rows, width)
+}
