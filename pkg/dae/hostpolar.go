@@ -6,6 +6,7 @@ import "math"
 // stride dp, and one transposed n×d basis.
 type polarWork struct {
 	a, m, p, t []float32 // [d, dp]
+	mt         []float32 // [d, dp]: a transpose
 	col        []float32 // [d]
 	x          []float32 // [d, np]
 }
@@ -14,7 +15,7 @@ func newPolarWork(h *hostShape) polarWork {
 	dmax := h.dp
 	return polarWork{
 		a: make([]float32, dmax*h.dp), m: make([]float32, dmax*h.dp),
-		p: make([]float32, dmax*h.dp), t: make([]float32, dmax*h.dp),
+		p: make([]float32, dmax*h.dp), t: make([]float32, dmax*h.dp), mt: make([]float32, dmax*h.dp),
 		col: make([]float32, dmax), x: make([]float32, dmax*h.np),
 	}
 }
@@ -103,11 +104,11 @@ func halfEye(m, a []float32, d, dp int) {
 
 // apply sets yt ← (Y·m)ᵀ: row j of the result is Σ_i m[i, j]·yt[i].
 func (w *polarWork) apply(yt, m []float32, d, np, dp int) {
-	for j := range d {
-		for i := range d {
-			w.col[i] = m[i*dp+j]
+	for i := range d {
+		for j := range d {
+			w.mt[j*dp+i] = m[i*dp+j]
 		}
-		combine(w.x[j*np:(j+1)*np], w.col[:d], yt, np)
 	}
+	combineRows(w.x, np, w.mt, dp, d, yt, np, d, np)
 	copy(yt, w.x[:d*np])
 }
