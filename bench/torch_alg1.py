@@ -8,13 +8,19 @@ hash of pkg/dae/rng.go is evaluated here in int64 arithmetic (wrapping
 multiplication, masked logical shifts), so sample indices, noise levels and
 ε are bit-identical to ours and the trained bases agree to float32 rounding.
 
+It also follows pkg/dae's step-size rules and stopping on convergence
+(pkg/dae/schedule.go): the geometric schedule, or η_t = η₀/√(1 + t/t₀) with
+one annealing window per run down to the final step size, starting when the
+run converges (the mean projections U_kU_kᵀ of two consecutive windows
+differ by at most Tol) or at Steps − Window. Stopped runs keep their bases.
+
 usage: python bench/torch_alg1.py PROBLEM.json OUT.bin
 PROBLEM.json (written by bench/phasebench) names a raw little-endian file
 with the data [I, N_max, n] float32, counts [I] int32, keys [I] uint64,
-levels [T, 3] float32, step sizes [steps] float32 and the initial bases
-[I, n, d] float32 per component. The trained bases are written to OUT.bin
-(float32, component after component) and a JSON line with the timing is
-printed.
+levels [T, 3] float32 and the initial bases [I, n, d] float32 per
+component, and gives the schedule. The trained bases are written to OUT.bin
+(float32, component after component), then the steps every run took (int32)
+and whether it converged (int32), and a JSON line with the timing is printed.
 """
 import ctypes
 import json
@@ -126,6 +132,49 @@ def dae(xt, s, sigma, us, softmax):
     return shrink * out
 
 
+class Schedule:
+    """pkg/dae runSchedule for all runs at once."""
+
+    def __init__(self, spec, runs):
+        self.kind, self.steps_max = spec["schedule"], spec["steps"]
+        self.eta0, self.eta_f, self.t0 = spec["step_size"], spec["final_step_size"], spec["decay_steps"]
+        self.tol, self.window = spec["tol"], spec["window"]
+        self.anneal_at = np.full(runs, self.steps_max, dtype=np.int64)
+        self.eta_anneal = np.zeros(runs)
+        self.steps = np.full(runs, self.steps_max, dtype=np.int64)
+        self.converged = np.zeros(runs, dtype=bool)
+        if self.kind == "invsqrt":
+            self.anneal(np.ones(runs, dtype=bool), max(0, self.steps_max - self.window))
+
+    def base(self, t):
+        if self.kind == "invsqrt":
+            return self.eta0 / math.sqrt(1 + t / self.t0)
+        if self.steps_max <= 1:
+            return self.eta0
+        return self.eta0 * (self.eta_f / self.eta0) ** (t / (self.steps_max - 1))
+
+    def anneal(self, which, t):
+        self.anneal_at[which] = t
+        self.eta_anneal[which] = self.base(t)
+        self.steps[which] = min(self.steps_max, t + self.window)
+
+    def eta(self, t):
+        f = (t - self.anneal_at) / (self.window - 1)
+        annealed = self.eta_anneal * (self.eta_f / np.where(self.eta_anneal > 0, self.eta_anneal, 1)) ** f
+        return np.where(t < self.anneal_at, self.base(t), annealed)
+
+    def window_end(self, t, active, dist):
+        """dist: max_k ‖P̄_k − P̄'_k‖_F per run, negative without a previous window."""
+        if self.tol == 0:
+            return
+        now = active & ~self.converged & (dist >= 0) & (dist <= self.tol)
+        self.converged |= now
+        if self.kind == "geometric":
+            self.steps[now] = t + 1
+        else:
+            self.anneal(now & (t + 1 < self.anneal_at), t + 1)
+
+
 def main():
     spec = json.loads(pathlib.Path(sys.argv[1]).read_text())
     torch.set_num_threads(spec.get("threads") or torch.get_num_threads())
@@ -144,7 +193,6 @@ def main():
     counts = torch.from_numpy(take("<i4", I).copy()).to(torch.int64)
     keys = torch.from_numpy(take("<u8", I).copy().view("<i8"))
     levels = torch.from_numpy(take("<f4", T * 3).copy()).reshape(T, 3)
-    lr = take("<f4", steps).copy()
     us = [torch.from_numpy(take("<f4", I * n * d).copy()).reshape(I, n, d) for d in dims]
     softmax = spec["parameterization"] == "softmax"
     iters = spec["polar_iterations"]
@@ -153,8 +201,19 @@ def main():
     countsf = counts.to(torch.float32)[:, None]
     last = (counts - 1)[:, None]
 
+    sched = Schedule(spec, I)
+    stride = max(1, sched.window // 50)
+    cur = [torch.zeros(I, n, n) for _ in dims]
+    prev = [torch.zeros(I, n, n) for _ in dims]
+    n_cur, n_prev = 0, 0
+
     start = time.perf_counter()
     for step in range(steps):
+        active_np = step < sched.steps
+        if not active_np.any():
+            break
+        active = torch.from_numpy(active_np)[:, None, None]
+        eta = torch.from_numpy(sched.eta(step).astype(np.float32))[:, None, None]
         idx = torch.minimum(torch.floor(random_uniform(keys, step, 0, batch) * countsf).to(torch.int64), last)
         x0 = flat[idx + row_base]  # [I, B, n]
         t_idx = torch.clamp(torch.floor(random_uniform(keys, step, 1, batch) * T).to(torch.int64), max=T - 1)
@@ -168,11 +227,28 @@ def main():
         loss = (lam * (r * r).sum(-1)).mean(-1)  # [I]
         grads = torch.autograd.grad(loss.sum(), us)
         with torch.no_grad():
-            us = [polar(u - float(lr[step]) * g, iters) for u, g in zip(us, grads)]
+            us = [torch.where(active, polar(u - eta * g, iters), u) for u, g in zip(us, grads)]
+            if sched.tol == 0:
+                continue
+            if (step + 1) % stride == 0:
+                for c, u in zip(cur, us):
+                    c += u @ u.transpose(-1, -2)
+                n_cur += 1
+            if (step + 1) % sched.window == 0:
+                dist = np.full(I, -1.0)
+                if n_prev > 0:
+                    dist = np.max([((c.double() / n_cur - p.double() / n_prev) ** 2).sum((-1, -2)).sqrt().numpy()
+                                   for c, p in zip(cur, prev)], axis=0)
+                sched.window_end(step, active_np, dist)
+                cur, prev, n_prev, n_cur = prev, cur, n_cur, 0
+                for c in cur:
+                    c.zero_()
     elapsed = time.perf_counter() - start
     with open(sys.argv[2], "wb") as f:
         for u in us:
             f.write(u.detach().numpy().astype("<f4").tobytes())
+        f.write(sched.steps.astype("<i4").tobytes())
+        f.write(sched.converged.astype("<i4").tobytes())
     print(json.dumps({"seconds": elapsed, "steps": steps, "threads": torch.get_num_threads(),
                       "torch": torch.__version__}))
 

@@ -11,20 +11,17 @@
 //
 //	bash bench/setup_torch.sh          # once: torch into .venv
 //	go run -tags bench ./bench/phasebench -k 2 -d 6
+//	go run -tags bench ./bench/phasebench -config converged -steps 0
 //
 // It is kept out of `go test ./...` and `go vet ./...` by the bench build tag.
 package main
 
 import (
-	"bytes"
-	"encoding/binary"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
-	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -36,63 +33,63 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+type options struct {
+	k, d, n, instances, steps, goSteps int
+	nks, python, threads, config       string
+	seed                               uint64
+}
+
 func main() {
-	k := flag.Int("k", 2, "number of components K")
-	d := flag.Int("d", 6, "subspace dimension d")
-	n := flag.Int("n", 48, "ambient dimension n")
-	nks := flag.String("nk", "1-24", "samples per component N_k, lo-hi")
-	instances := flag.Int("instances", 20, "instances per N_k (all N_k × instances train as one batch)")
-	steps := flag.Int("steps", 500, "SGD steps for XLA and PyTorch (the step-size schedule spans these steps)")
-	goSteps := flag.Int("go-steps", 25, "SGD steps timed on the pure-Go backend (0: skip it)")
-	seed := flag.Uint64("seed", 1, "seed")
-	python := flag.String("python", ".venv/bin/python", "Python with torch (bash bench/setup_torch.sh)")
-	threads := flag.String("threads", "1,0", "PyTorch thread counts to time, comma-separated (0: its default, one per core)")
+	var o options
+	flag.IntVar(&o.k, "k", 2, "number of components K")
+	flag.IntVar(&o.d, "d", 6, "subspace dimension d")
+	flag.IntVar(&o.n, "n", 48, "ambient dimension n")
+	flag.StringVar(&o.nks, "nk", "1-24", "samples per component N_k, lo-hi")
+	flag.IntVar(&o.instances, "instances", 20, "instances per N_k (all N_k × instances train as one batch)")
+	flag.IntVar(&o.steps, "steps", 500, "Config.Steps for the host kernel, XLA and PyTorch (0: the config's)")
+	flag.IntVar(&o.goSteps, "go-steps", 25, "SGD steps timed on the pure-Go backend (0: skip it)")
+	flag.StringVar(&o.config, "config", "default", "Algorithm 1 configuration: default (phase.DefaultTrain: geometric schedule, fixed steps) or converged (dae.ConvergedConfig: stops on convergence; host kernel and PyTorch only)")
+	flag.Uint64Var(&o.seed, "seed", 1, "seed")
+	flag.StringVar(&o.python, "python", ".venv/bin/python", "Python with torch (bash bench/setup_torch.sh)")
+	flag.StringVar(&o.threads, "threads", "1,0", "PyTorch thread counts to time, comma-separated (0: its default, one per core)")
 	flag.Parse()
-	if err := run(*k, *d, *n, *nks, *instances, *steps, *goSteps, *seed, *python, *threads); err != nil {
+	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "phasebench:", err)
 		os.Exit(1)
 	}
 }
 
-type problemSpec struct {
-	Instances        int    `json:"instances"`
-	NMax             int    `json:"nmax"`
-	N                int    `json:"n"`
-	T                int    `json:"T"`
-	Dims             []int  `json:"dims"`
-	Steps            int    `json:"steps"`
-	Batch            int    `json:"batch"`
-	Parameterization string `json:"parameterization"`
-	PolarIterations  int    `json:"polar_iterations"`
-	Threads          int    `json:"threads"`
-	Blob             string `json:"blob"`
-}
-
-func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, python string, threadList string) error {
+func run(o options) error {
 	var threads []int
-	for _, f := range strings.Split(threadList, ",") {
+	for _, f := range strings.Split(o.threads, ",") {
 		var t int
 		if _, err := fmt.Sscanf(strings.TrimSpace(f), "%d", &t); err != nil || t < 0 {
-			return fmt.Errorf("-threads %q: want thread counts ≥ 0", threadList)
+			return fmt.Errorf("-threads %q: want thread counts ≥ 0", o.threads)
 		}
 		threads = append(threads, t)
 	}
 	var lo, hi int
-	if _, err := fmt.Sscanf(strings.Replace(nkRange, "-", " ", 1), "%d %d", &lo, &hi); err != nil || lo < 1 || hi < lo {
-		return fmt.Errorf("-nk %q: want lo-hi with 1 ≤ lo ≤ hi", nkRange)
+	if _, err := fmt.Sscanf(strings.Replace(o.nks, "-", " ", 1), "%d %d", &lo, &hi); err != nil || lo < 1 || hi < lo {
+		return fmt.Errorf("-nk %q: want lo-hi with 1 ≤ lo ≤ hi", o.nks)
 	}
-	param := dae.ParamSoftMax
-	pname := "softmax"
-	if k == 1 {
+	param, pname := dae.ParamSoftMax, "softmax"
+	if o.k == 1 {
 		param, pname = dae.ParamSingleGaussian, "single"
 	}
-	dims := make([]int, k)
+	dims := make([]int, o.k)
 	for i := range dims {
-		dims[i] = d
+		dims[i] = o.d
 	}
 	cfg := phase.DefaultTrain(param, dims...)
-	cfg.Steps = steps
-	cfg.Seed = seed
+	if o.config == "converged" {
+		init := cfg.Init
+		cfg = dae.ConvergedConfig(param, dims...)
+		cfg.Init = init
+	}
+	if o.steps > 0 {
+		cfg.Steps = o.steps
+	}
+	cfg.Seed = o.seed
 	if cfg.Levels != nil || cfg.Lambda != nil || cfg.Restarts != 1 || cfg.Pi != nil {
 		return fmt.Errorf("the PyTorch reference covers s = 1, λ = 1, one restart and equal π_k only")
 	}
@@ -101,8 +98,8 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 	var problems []*phase.Problem
 	var ins []dae.Instance
 	for nk := lo; nk <= hi; nk++ {
-		for i := range numInst {
-			p, err := phase.NewProblem(n, k, d, nk, i, 0, seed)
+		for i := range o.instances {
+			p, err := phase.NewProblem(o.n, o.k, o.d, nk, i, 0, o.seed)
 			if err != nil {
 				return err
 			}
@@ -111,210 +108,140 @@ func run(k, d, n int, nkRange string, numInst, steps, goSteps int, seed uint64, 
 		}
 	}
 	numI := len(ins)
-	fmt.Printf("Algorithm 1, %v, n = %d, K = %d, d = %d, N_k = %d..%d × %d instances = %d problems in one batch, batch %d, T = %d, %d Newton–Schulz iterations\n",
-		param, n, k, d, lo, hi, numInst, numI, cfg.BatchSize, cfg.T, cfg.PolarIterations)
-
-	// Export for PyTorch.
+	fmt.Printf("Algorithm 1, %v, n = %d, K = %d, d = %d, N_k = %d..%d × %d instances = %d problems in one batch, batch %d, T = %d, %d Newton–Schulz iterations, %v schedule, at most %d steps, Tol %g\n",
+		param, o.n, o.k, o.d, lo, hi, o.instances, numI, cfg.BatchSize, cfg.T, cfg.PolarIterations, cfg.Schedule, cfg.Steps, cfg.Tol)
 	dir, err := os.MkdirTemp("", "phasebench")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	nMax := 0
-	for _, in := range ins {
-		nMax = max(nMax, in.X.RawMatrix().Rows)
-	}
-	var blob bytes.Buffer
-	put := func(v any) { _ = binary.Write(&blob, binary.LittleEndian, v) }
-	data := make([]float32, numI*nMax*n)
-	counts := make([]int32, numI)
-	keys := make([]uint64, numI)
-	for i, in := range ins {
-		r, _ := in.X.Dims()
-		counts[i] = int32(r)
-		keys[i] = dae.InstanceKey(cfg.Seed, in.Seed)
-		for a := range r {
-			for b := range n {
-				data[(i*nMax+a)*n+b] = float32(in.X.At(a, b))
-			}
-		}
-	}
-	put(data)
-	put(counts)
-	put(keys)
-	levels := make([]float32, 0, 3*cfg.T)
-	for t := range cfg.T {
-		sigma := cfg.SigmaMin
-		if cfg.T > 1 {
-			sigma += (cfg.SigmaMax - cfg.SigmaMin) * float64(t) / float64(cfg.T-1)
-		}
-		levels = append(levels, 1, float32(sigma), 1)
-	}
-	put(levels)
-	lr := make([]float32, steps)
-	for i := range lr {
-		f := 0.0
-		if steps > 1 {
-			f = float64(i) / float64(steps-1)
-		}
-		lr[i] = float32(cfg.StepSize * math.Pow(cfg.FinalStepSize/cfg.StepSize, f))
-	}
-	put(lr)
-	for c := range k {
-		flat := make([]float32, 0, numI*n*d)
-		for i, in := range ins {
-			var truth *mat.Dense
-			if in.Truth != nil {
-				truth = in.Truth[c]
-			}
-			u := dae.InitialBasis(&cfg, keys[i], c, truth, n)
-			for a := range n {
-				for b := range d {
-					flat = append(flat, float32(u.At(a, b)))
-				}
-			}
-		}
-		put(flat)
-	}
-	blobPath := filepath.Join(dir, "problem.bin")
-	if err := os.WriteFile(blobPath, blob.Bytes(), 0o644); err != nil {
-		return err
-	}
-	spec := problemSpec{Instances: numI, NMax: nMax, N: n, T: cfg.T, Dims: dims, Steps: steps, Batch: cfg.BatchSize,
-		Parameterization: pname, PolarIterations: cfg.PolarIterations, Blob: blobPath}
-	js, _ := json.Marshal(spec)
-	specPath := filepath.Join(dir, "problem.json")
-	if err := os.WriteFile(specPath, js, 0o644); err != nil {
-		return err
-	}
-
-	// Ours on XLA (the default backend): compile with one execution's worth
-	// of steps, then time the whole run.
-	xla, info, err := backend.New()
+	spec, err := exportProblems(dir, &cfg, ins, o.n, pname)
 	if err != nil {
 		return err
 	}
-	ours, oursRate, compile, err := timeTrain(cfg, ins, xla)
+
+	// Ours: the host kernel (the default), then GoMLX graphs on XLA (the
+	// default backend) and on the pure-Go backend (fewer steps).
+	ours, oursRate, _, err := timeTrain(cfg, ins, dae.KernelHost, nil)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("  ours, GoMLX %s (%s): %d steps in %.2f s (compile %.1f s apart)\n", info.Name, info.Device, steps, float64(steps)/oursRate, compile.Seconds())
-
-	// Ours on the pure-Go backend: fewer steps, same problems.
-	goRate := math.NaN()
-	if goSteps > 0 {
-		gb, err := backend.Go()
+	fmt.Printf("  ours, host kernel (Go, %d goroutines): %d steps in %.2f s\n", runtime.GOMAXPROCS(0), cfg.Steps, float64(cfg.Steps)/oursRate)
+	xlaRate, goRate := math.NaN(), math.NaN()
+	var xlaRes *dae.Result
+	if cfg.Tol == 0 {
+		xla, info, err := backend.New()
 		if err != nil {
 			return err
 		}
-		gcfg := cfg
-		gcfg.Steps = goSteps
-		_, goRate, compile, err = timeTrain(gcfg, ins, gb)
+		var compile time.Duration
+		xlaRes, xlaRate, compile, err = timeTrain(cfg, ins, dae.KernelGraph, xla)
 		if err != nil {
 			return err
 		}
-		fmt.Printf("  ours, GoMLX go (pure Go): %d steps in %.2f s (compile %.1f s apart)\n", goSteps, float64(goSteps)/goRate, compile.Seconds())
+		fmt.Printf("  ours, GoMLX graph on %s (%s): %d steps in %.2f s (compile %.1f s apart)\n", info.Name, info.Device, cfg.Steps, float64(cfg.Steps)/xlaRate, compile.Seconds())
+		if o.goSteps > 0 {
+			gb, err := backend.Go()
+			if err != nil {
+				return err
+			}
+			gcfg := cfg
+			gcfg.Steps = o.goSteps
+			if _, goRate, compile, err = timeTrain(gcfg, ins, dae.KernelGraph, gb); err != nil {
+				return err
+			}
+			fmt.Printf("  ours, GoMLX graph on go (pure Go): %d steps in %.2f s (compile %.1f s apart)\n", o.goSteps, float64(o.goSteps)/goRate, compile.Seconds())
+		}
 	}
 
 	// PyTorch, once per thread count.
 	var torchRates []float64
 	var torchNames []string
-	var flat []float32
-	for ti, th := range threads {
+	var first *torchRun
+	for _, th := range threads {
 		spec.Threads = th
-		js, _ := json.Marshal(spec)
-		if err := os.WriteFile(specPath, js, 0o644); err != nil {
-			return err
-		}
-		outPath := filepath.Join(dir, "bases.bin")
-		cmd := exec.Command(python, "bench/torch_alg1.py", specPath, outPath)
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return fmt.Errorf("PyTorch reference (%s bench/torch_alg1.py; install with bash bench/setup_torch.sh): %w", python, err)
-		}
-		var tr struct {
-			Seconds float64 `json:"seconds"`
-			Steps   int     `json:"steps"`
-			Threads int     `json:"threads"`
-			Torch   string  `json:"torch"`
-		}
-		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-		if err := json.Unmarshal([]byte(lines[len(lines)-1]), &tr); err != nil {
-			return fmt.Errorf("PyTorch output %q: %w", out, err)
-		}
-		torchRates = append(torchRates, float64(tr.Steps)/tr.Seconds)
-		torchNames = append(torchNames, fmt.Sprintf("PyTorch %d thread(s)", tr.Threads))
-		fmt.Printf("  PyTorch %s CPU, %d thread(s): %d steps in %.2f s\n", tr.Torch, tr.Threads, tr.Steps, tr.Seconds)
-		if ti > 0 {
-			continue
-		}
-		raw, err := os.ReadFile(outPath)
+		tr, err := runTorch(o.python, dir, spec)
 		if err != nil {
 			return err
 		}
-		flat = make([]float32, len(raw)/4)
-		if err := binary.Read(bytes.NewReader(raw), binary.LittleEndian, flat); err != nil {
-			return err
-		}
-		if len(flat) != k*numI*n*d {
-			return fmt.Errorf("PyTorch wrote %d numbers, want %d", len(flat), k*numI*n*d)
+		torchRates = append(torchRates, float64(cfg.Steps)/tr.seconds)
+		torchNames = append(torchNames, fmt.Sprintf("PyTorch %d thread(s)", tr.threads))
+		fmt.Printf("  PyTorch %s CPU, %d thread(s): %d steps in %.2f s\n", tr.version, tr.threads, cfg.Steps, tr.seconds)
+		if first == nil {
+			first = tr
 		}
 	}
 
-	// Agreement: errors and success on the same data.
-	same, succOurs, succTorch := 0, 0, 0
-	maxErrDiff, maxBasisDist := 0.0, 0.0
-	for i, p := range problems {
-		tb := make([]*mat.Dense, k)
-		for c := range k {
-			u := mat.NewDense(n, d, nil)
-			off := (c*numI + i) * n * d
-			for a := range n {
-				for b := range d {
-					u.Set(a, b, float64(flat[off+a*d+b]))
-				}
+	if err := agreement("ours (host) and PyTorch", problems, ours.Bases, first.bases); err != nil {
+		return err
+	}
+	if cfg.Tol > 0 {
+		same, conv := 0, 0
+		for i := range ins {
+			if ours.Steps[i] == first.steps[i] && ours.Converged[i] == first.converged[i] {
+				same++
 			}
-			tb[c] = u
-			maxBasisDist = math.Max(maxBasisDist, subspace.Distance(u, ours.Bases[i][c]))
+			if ours.Converged[i] {
+				conv++
+			}
 		}
-		eo, err := worst(ours.Bases[i], p.Truth)
-		if err != nil {
+		fmt.Printf("stopping: same steps and convergence on %d of %d problems (%d converged)\n", same, numI, conv)
+	}
+	if xlaRes != nil {
+		if err := agreement("ours host and XLA graph", problems, ours.Bases, xlaRes.Bases); err != nil {
 			return err
-		}
-		et, err := worst(tb, p.Truth)
-		if err != nil {
-			return err
-		}
-		maxErrDiff = math.Max(maxErrDiff, math.Abs(eo-et))
-		so, st := eo <= subspace.DefaultTau, et <= subspace.DefaultTau
-		if so == st {
-			same++
-		}
-		if so {
-			succOurs++
-		}
-		if st {
-			succTorch++
 		}
 	}
-	fmt.Printf("agreement: same success on %d of %d problems (ours %d, PyTorch %d successes); max |error difference| %.2g; max ‖U_oursU_oursᵀ − U_torchU_torchᵀ‖_F %.2g\n",
-		same, numI, succOurs, succTorch, maxErrDiff, maxBasisDist)
-	fmt.Printf("steps/s (%d problems per step): ours XLA %.1f, ours pure-Go %.1f", numI, oursRate, goRate)
+	fmt.Printf("steps/s (%d problems per step): ours host %.1f, ours XLA graph %.1f, ours pure-Go graph %.1f", numI, oursRate, xlaRate, goRate)
 	for i, r := range torchRates {
 		fmt.Printf(", %s %.1f", torchNames[i], r)
 	}
 	fmt.Println()
 	for i, r := range torchRates {
-		fmt.Printf("ratio ours/%s: XLA %.2f×, pure-Go %.2f×\n", torchNames[i], oursRate/r, goRate/r)
+		fmt.Printf("ratio ours/%s: host %.2f×, XLA graph %.2f×, pure-Go graph %.2f×\n", torchNames[i], oursRate/r, xlaRate/r, goRate/r)
 	}
 	return nil
 }
 
+// agreement prints on how many problems two sets of trained bases give the
+// same success, and their largest differences.
+func agreement(what string, problems []*phase.Problem, a, b [][]*mat.Dense) error {
+	same, succA, succB := 0, 0, 0
+	maxErrDiff, maxBasisDist := 0.0, 0.0
+	for i, p := range problems {
+		for c := range a[i] {
+			maxBasisDist = math.Max(maxBasisDist, subspace.Distance(a[i][c], b[i][c]))
+		}
+		ea, err := worst(a[i], p.Truth)
+		if err != nil {
+			return err
+		}
+		eb, err := worst(b[i], p.Truth)
+		if err != nil {
+			return err
+		}
+		maxErrDiff = math.Max(maxErrDiff, math.Abs(ea-eb))
+		sa, sb := ea <= subspace.DefaultTau, eb <= subspace.DefaultTau
+		if sa == sb {
+			same++
+		}
+		if sa {
+			succA++
+		}
+		if sb {
+			succB++
+		}
+	}
+	fmt.Printf("agreement of %s: same success on %d of %d problems (%d and %d successes); max |error difference| %.2g; max ‖U_aU_aᵀ − U_bU_bᵀ‖_F %.2g\n",
+		what, same, len(problems), succA, succB, maxErrDiff, maxBasisDist)
+	return nil
+}
+
 // timeTrain compiles (one execution) and then times Algorithm 1; it returns
-// the result and the steps per second of the timed run.
-func timeTrain(cfg dae.Config, ins []dae.Instance, be compute.Backend) (*dae.Result, float64, time.Duration, error) {
-	cfg.Backend = be
+// the result and the steps per second of the timed run (Config.Steps over
+// the wall time: with stopping on convergence, steps of the longest run).
+func timeTrain(cfg dae.Config, ins []dae.Instance, kernel dae.Kernel, be compute.Backend) (*dae.Result, float64, time.Duration, error) {
+	cfg.Kernel, cfg.Backend = kernel, be
 	warm := cfg
 	warm.Steps = min(cfg.Steps, cfg.StepsPerExec)
 	start := time.Now()

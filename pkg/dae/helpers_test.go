@@ -153,3 +153,12 @@ func orthonormalityError(u *mat.Dense) float64 {
 	}
 	return mat.Norm(&g, math.Inf(1))
 }
+
+// float64s converts float32s.
+func float64s(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package dae
 
 import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/molrg/molrg/pkg/backend"
 )
 
 // DefaultPolarIterations is the number of Newton–Schulz iterations used by
@@ -40,11 +41,19 @@ func Polar(y *Node, iterations int) *Node {
 		panic("dae.Polar: y must have shape [..., n, d]")
 	}
 	d := y.Shape().Dimensions[rank-1]
+	// XLA CPU runs a batch of tiny matrix products one small GEMM at a time;
+	// as a broadcast product summed over the contracted axis it fuses them
+	// into one loop (ours: Algorithm 1 on XLA, K = 2, d = 6, 500 instances,
+	// 35 → 20 CPU ms per step). The pure-Go backend is faster with DotGeneral.
+	contract := batchedDot
+	if !backend.IsGo(g.Backend()) {
+		contract = mulReduce
+	}
 	gram := func(a, b *Node) *Node { // aᵀb over the n axis: [..., d, d]
-		return batchedDot(a, rank-2, b, rank-2)
+		return contract(a, rank-2, b, rank-2)
 	}
 	mm := func(a, b *Node) *Node { // a·b: [..., p, q]·[..., q, r]
-		return batchedDot(a, rank-1, b, rank-2)
+		return contract(a, rank-1, b, rank-2)
 	}
 	eye := identityLike(g, y, d)
 	eye15 := Mul(ConstAs(y, 1.5), eye) // M = (3I − A)/2 = 1.5·I − 0.5·A
@@ -82,6 +91,30 @@ func batchedDot(a *Node, ca int, b *Node, cb int) *Node {
 		batch[i] = i
 	}
 	return DotGeneral(a, []int{ca}, batch, b, []int{cb}, batch)
+}
+
+// mulReduce is batchedDot as a broadcast product summed over the
+// contracted axis (ca, cb ∈ {r−2, r−1}).
+func mulReduce(a *Node, ca int, b *Node, cb int) *Node {
+	r := a.Rank()
+	// The contracted axis at r−2 in both: a [..., k, p], b [..., k, q].
+	if ca == r-1 {
+		a = TransposeAllDims(a, append(iotaInts(r-2), r-1, r-2)...)
+	}
+	if cb == r-1 {
+		b = TransposeAllDims(b, append(iotaInts(r-2), r-1, r-2)...)
+	}
+	prod := Mul(InsertAxes(a, -1), InsertAxes(b, r-1)) // [..., k, p, q]
+	return ReduceSum(prod, r-2)
+}
+
+// iotaInts is 0, 1, …, n−1.
+func iotaInts(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 // identityLike returns the d×d identity with y's dtype, shaped [1, ..., 1, d, d]

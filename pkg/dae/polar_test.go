@@ -3,9 +3,11 @@ package dae
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/gomlx/gomlx/core/tensors"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -82,6 +84,45 @@ func TestPolarBatched(t *testing.T) {
 		diff.Sub(got, svdPolar(ys[i]))
 		if e := mat.Norm(&diff, math.Inf(1)); e > 2e-5 {
 			t.Errorf("matrix %d: max |P_NS − WVᵀ| = %.3g", i, e)
+		}
+	}
+}
+
+// TestMulReduceMatchesDot: the broadcast-and-sum contraction Polar uses on
+// XLA equals batchedDot for the contractions Polar makes (aᵀb over the rows,
+// a·b).
+func TestMulReduceMatchesDot(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	a := gaussian(3*7, 4, rng)
+	b := gaussian(3*7, 4, rng)
+	sq := gaussian(3*4, 4, rng)
+	for _, c := range []struct {
+		name   string
+		a, b   *mat.Dense
+		ad, bd []int
+		ca, cb int
+	}{
+		{"gram", a, b, []int{3, 7, 4}, []int{3, 7, 4}, 1, 1},
+		{"x·p", a, sq, []int{3, 7, 4}, []int{3, 4, 4}, 2, 1},
+		{"p·m", sq, sq, []int{3, 4, 4}, []int{3, 4, 4}, 2, 1},
+	} {
+		x, y := toF32([]*mat.Dense{c.a}, c.ad...), toF32([]*mat.Dense{c.b}, c.bd...)
+		dot, err := ExecOnce(testBackend(), func(x, y *Node) *Node { return batchedDot(x, c.ca, y, c.cb) }, x, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		red, err := ExecOnce(testBackend(), func(x, y *Node) *Node { return mulReduce(x, c.ca, y, c.cb) }, x, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(dot.Shape().Dimensions, red.Shape().Dimensions) {
+			t.Fatalf("%s: shapes %v and %v", c.name, dot.Shape(), red.Shape())
+		}
+		want, got := tensors.MustCopyFlatData[float32](dot), tensors.MustCopyFlatData[float32](red)
+		for i := range want {
+			if math.Abs(float64(got[i]-want[i])) > 1e-5 {
+				t.Fatalf("%s: [%d] = %v, want %v", c.name, i, got[i], want[i])
+			}
 		}
 	}
 }

@@ -62,3 +62,25 @@ func TestRandomNormalMoments(t *testing.T) {
 		t.Errorf("P(|z| > 1.96) = %v, want 0.05 ± %v", pt, 4*se)
 	}
 }
+
+// TestCosPoly: the polynomial cosine of randomNormal against math.Cos on a
+// fine grid of [0, 2π], the quadrant boundaries included.
+func TestCosPoly(t *testing.T) {
+	const m = 1 << 14
+	theta := make([]float32, m+1)
+	for i := range theta {
+		theta[i] = float32(2 * math.Pi * float64(i) / m)
+	}
+	out, err := ExecOnce(testBackend(), cosPoly, theta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := 0.0
+	for i, v := range tensors.MustCopyFlatData[float32](out) {
+		worst = math.Max(worst, math.Abs(float64(v)-math.Cos(float64(theta[i]))))
+	}
+	t.Logf("max |cosPoly − cos| = %.2g", worst)
+	if worst > 3e-7 {
+		t.Errorf("max |cosPoly − cos| = %.3g, want ≤ 3e-7", worst)
+	}
+}

@@ -17,10 +17,25 @@ type stepInputs struct {
 }
 
 // sgdStep is one step of Algorithm 1 for all instances: draw the minibatch
-// (sample indices, noise levels, ε) for step index step (scalar Uint64),
-// evaluate the loss (6) per instance ([I]) and return U_k ← P_O(U_k − η∇)
-// with the scalar step size eta.
+// of step index step (scalar Uint64), evaluate the loss (6) per instance
+// ([I]) and return U_k ← P_O(U_k − η∇) with the scalar step size eta.
 func sgdStep(cfg *Config, dae DAE, in stepInputs, us []*Node, step, eta *Node) (next []*Node, loss *Node) {
+	x0, eps, s, sigma, lambda := minibatch(cfg, in, step)
+	loss = Loss(dae, us, x0, eps, s, sigma, lambda) // [I]
+	// The sum over instances keeps every instance's gradient its own.
+	grads := Gradient(ReduceAllSum(loss), us...)
+	next = make([]*Node, len(us))
+	for k := range us {
+		next[k] = Polar(Sub(us[k], Mul(eta, grads[k])), cfg.PolarIterations)
+	}
+	return next, loss
+}
+
+// minibatch draws the minibatch of step index step (scalar Uint64) for
+// every instance: per slot a sample index uniform in 0..N_i−1, a noise level
+// uniform in 0..T−1 and ε ~ N(0, Iₙ). It returns x₀ and ε [I, B, n] and the
+// per-sample s, σ, λ [I, B].
+func minibatch(cfg *Config, in stepInputs, step *Node) (x0, eps, s, sigma, lambda *Node) {
 	g := in.data.Graph()
 	dims := in.data.Shape().Dimensions
 	numInst, nMax, n := dims[0], dims[1], dims[2]
@@ -31,27 +46,18 @@ func sgdStep(cfg *Config, dae DAE, in stepInputs, us []*Node, step, eta *Node) (
 	countsF := InsertAxes(ConvertDType(in.counts, dtypes.Float32), -1) // [I, 1]
 	lastRow := InsertAxes(Sub(in.counts, Const(g, int32(1))), -1)      // [I, 1]
 
-	// Minibatch: sample indices uniform in 0..N_i−1 (rows ≥ N_i are padding).
+	// Sample indices (rows ≥ N_i are padding).
 	idx := ConvertDType(Floor(Mul(randomUniform(in.keys, step, 0, batch), countsF)), dtypes.Int32)
 	idx = Min(idx, lastRow)
-	x0 := Gather(flat, InsertAxes(Add(idx, rowBase), -1)) // [I, B, n]
-	// Noise levels uniform in 0..T−1.
+	x0 = Gather(flat, InsertAxes(Add(idx, rowBase), -1)) // [I, B, n]
 	tIdx := ConvertDType(Floor(Mul(randomUniform(in.keys, step, 1, batch), Const(g, float32(numT)))), dtypes.Int32)
 	tIdx = Min(tIdx, Const(g, int32(numT-1)))
 	lvl := Gather(in.levels, InsertAxes(tIdx, -1)) // [I, B, 3]
-	s := Squeeze(SliceAxis(lvl, -1, AxisElem(0)), -1)
-	sigma := Squeeze(SliceAxis(lvl, -1, AxisElem(1)), -1)
-	lambda := Squeeze(SliceAxis(lvl, -1, AxisElem(2)), -1)
-	eps := randomNormal(in.keys, step, 2, batch, n) // [I, B, n]
-
-	loss = Loss(dae, us, x0, eps, s, sigma, lambda) // [I]
-	// The sum over instances keeps every instance's gradient its own.
-	grads := Gradient(ReduceAllSum(loss), us...)
-	next = make([]*Node, len(us))
-	for k := range us {
-		next[k] = Polar(Sub(us[k], Mul(eta, grads[k])), cfg.PolarIterations)
-	}
-	return next, loss
+	s = Squeeze(SliceAxis(lvl, -1, AxisElem(0)), -1)
+	sigma = Squeeze(SliceAxis(lvl, -1, AxisElem(1)), -1)
+	lambda = Squeeze(SliceAxis(lvl, -1, AxisElem(2)), -1)
+	eps = randomNormal(in.keys, step, 2, batch, n) // [I, B, n]
+	return x0, eps, s, sigma, lambda
 }
 
 // stepGraph returns the graph function of one execution of Algorithm 1.

@@ -6,9 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // GoMLX graph DSL
-	"github.com/gomlx/gomlx/core/tensors"
-	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/molrg"
 	"github.com/molrg/molrg/pkg/progress"
 	"gonum.org/v1/gonum/mat"
@@ -26,9 +23,11 @@ type Result struct {
 	Bases     [][]*mat.Dense // Bases[i][k]: the trained U_k (n×d_k) of instance i
 	Objective []float64      // Objective[i]: the clustering objective (18) of Bases[i] on instance i's data
 	Restart   []int          // Restart[i]: the restart that gave Bases[i] (0 when Config.Restarts = 1)
-	Loss      [][]float64    // Loss[i][w]: minibatch loss of instance i averaged over window w
+	Steps     []int          // Steps[i]: SGD steps Bases[i] took (Config.Steps unless it converged)
+	Converged []bool         // Converged[i]: Bases[i] met the convergence test (Config.Tol > 0)
+	Loss      [][]float64    // Loss[i][w]: minibatch loss of instance i averaged over window w (NaN once it stopped)
 	LossSteps []int          // LossSteps[w]: number of steps done at the end of window w
-	MeanLoss  []float64      // MeanLoss[w]: Loss[·][w] averaged over instances
+	MeanLoss  []float64      // MeanLoss[w]: Loss[·][w] averaged over the instances still running
 }
 
 // Train runs Algorithm 1 on every instance, all of them in one graph.
@@ -61,12 +60,6 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, report 
 	if err := cfg.Validate(n); err != nil {
 		return nil, err
 	}
-	be := cfg.Backend
-	if be == nil {
-		if be, err = backend.Default(); err != nil {
-			return nil, err
-		}
-	}
 
 	// Runs: every instance × every restart, each with its own RNG key.
 	numRuns := len(instances) * cfg.Restarts
@@ -79,104 +72,34 @@ func TrainContext(ctx context.Context, cfg Config, instances []Instance, report 
 			keys[run] = restartKey(InstanceKey(cfg.Seed, in.Seed), r)
 		}
 	}
-
-	// Inputs that do not change: data, counts, keys, levels. N_max is
-	// rounded up to a multiple of 8 so that sweeps over N reuse graphs.
-	nMax := 0
-	for _, in := range instances {
-		nMax = max(nMax, in.X.RawMatrix().Rows)
-	}
-	nMax = (nMax + 7) / 8 * 8
-	data := make([]float32, numRuns*nMax*n)
-	counts := make([]int32, numRuns)
-	for run, i := range runInst {
-		x := instances[i].X
-		r, _ := x.Dims()
-		counts[run] = int32(r)
+	data := make([][]float32, len(instances))
+	for i, in := range instances {
+		r, _ := in.X.Dims()
+		data[i] = make([]float32, 0, r*n)
 		for a := range r {
 			for b := range n {
-				data[(run*nMax+a)*n+b] = float32(x.At(a, b))
+				data[i] = append(data[i], float32(in.X.At(a, b)))
 			}
 		}
 	}
-	lv, err := cfg.NoiseLevels()
-	if err != nil {
-		return nil, err
-	}
-	levels := make([]float32, 0, 3*len(lv))
-	for _, l := range lv {
-		levels = append(levels, float32(l.S), float32(l.Sigma), float32(l.Lambda))
-	}
-	fixed := []*tensors.Tensor{
-		tensors.FromFlatDataAndDimensions(data, numRuns, nMax, n),
-		tensors.FromFlatDataAndDimensions(counts, numRuns),
-		tensors.FromFlatDataAndDimensions(keys, numRuns),
-		tensors.FromFlatDataAndDimensions(levels, len(lv), 3),
-	}
-	defer func() {
-		for _, t := range fixed {
-			_ = t.FinalizeAll() // frees device memory now rather than at GC
-		}
-	}()
-	for _, t := range fixed {
-		if err := t.MaterializeOnDevice(be, false, 0); err != nil {
-			return nil, err
-		}
-	}
-
-	bases := initBases(&cfg, instances, runInst, keys, n)
-	key := newExecKey(be, &cfg, [4]int{numRuns, nMax, n, len(lv)})
-	exec, release, err := acquireExec(key, &cfg)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-
-	numK := len(cfg.Dims)
-	stepLoss := make([][]float32, 0, cfg.Steps) // [step][run]
+	init := initBases(&cfg, instances, runInst, keys, n)
 	counter := progress.NewCounter(report, float64(cfg.Steps), "steps", 0)
 	defer counter.Finish(false)
-	for done := 0; done < cfg.Steps; {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		chunk := cfg.StepsPerExec
-		if !key.loop {
-			chunk = maxUnrolledSteps
-		}
-		s := min(chunk, cfg.Steps-done)
-		lr := make([]float32, s)
-		for j := range lr {
-			lr[j] = float32(cfg.stepSize(done + j))
-		}
-		args := make([]any, 0, numK+len(fixed)+2)
-		for _, b := range bases {
-			donated, err := DonateTensorBuffer(b, be, 0)
-			if err != nil {
-				return nil, err
-			}
-			args = append(args, donated)
-		}
-		for _, t := range fixed {
-			args = append(args, t)
-		}
-		args = append(args, uint64(done), lr)
-		out, err := exec.Call(args...)
-		if err != nil {
-			return nil, fmt.Errorf("dae: Algorithm 1 at step %d: %w", done, err)
-		}
-		bases = out[:numK]
-		losses, err := tensors.CopyFlatData[float32](out[numK])
-		if err != nil {
-			return nil, err
-		}
-		for j := range s {
-			stepLoss = append(stepLoss, losses[j*numRuns:(j+1)*numRuns])
-		}
-		done += s
-		counter.Add(float64(s), "")
+	reported := 0
+	stepsDone := func(done int) { // the kernels report the steps done so far
+		counter.Add(float64(done-reported), "")
+		reported = done
 	}
-	return collect(&cfg, instances, bases, stepLoss, n)
+	var out *trained
+	if cfg.Kernel == KernelHost {
+		out, err = trainHost(ctx, &cfg, data, runInst, keys, init, n, stepsDone)
+	} else {
+		out, err = trainGraph(ctx, &cfg, data, runInst, keys, init, n, stepsDone)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return collect(&cfg, instances, out, n), nil
 }
 
 // restartKey derives the key of restart r; restart 0 keeps the instance key,
@@ -188,9 +111,10 @@ func restartKey(key uint64, r int) uint64 {
 	return splitMix64(key ^ splitMix64(uint64(r)+0x72657374))
 }
 
-// initBases draws the initial U_k of every run on the host.
-func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, n int) []*tensors.Tensor {
-	out := make([]*tensors.Tensor, len(cfg.Dims))
+// initBases draws the initial U_k of every run: [runs, n, d_k] row-major
+// per component.
+func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, n int) [][]float32 {
+	out := make([][]float32, len(cfg.Dims))
 	for k, d := range cfg.Dims {
 		flat := make([]float32, 0, len(runInst)*n*d)
 		for run, i := range runInst {
@@ -205,7 +129,7 @@ func initBases(cfg *Config, instances []Instance, runInst []int, keys []uint64, 
 				}
 			}
 		}
-		out[k] = tensors.FromFlatDataAndDimensions(flat, len(runInst), n, d)
+		out[k] = flat
 	}
 	return out
 }
@@ -243,24 +167,17 @@ func NearTruth(truth *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
 	return y
 }
 
-// collect turns the final state and per-step losses into a Result, keeping
-// for every instance the restart with the largest objective (18).
-func collect(cfg *Config, instances []Instance, bases []*tensors.Tensor, stepLoss [][]float32, n int) (*Result, error) {
+// collect turns the kernel's output into a Result, keeping for every
+// instance the restart with the largest objective (18).
+func collect(cfg *Config, instances []Instance, out *trained, n int) *Result {
 	numInst, numR := len(instances), cfg.Restarts
-	flats := make([][]float32, len(cfg.Dims))
-	for k := range cfg.Dims {
-		var err error
-		if flats[k], err = tensors.CopyFlatData[float32](bases[k]); err != nil {
-			return nil, err
-		}
-	}
 	runBases := func(run int) []*mat.Dense {
 		us := make([]*mat.Dense, len(cfg.Dims))
 		for k, d := range cfg.Dims {
 			u := mat.NewDense(n, d, nil)
 			for a := range n {
 				for b := range d {
-					u.Set(a, b, float64(flats[k][(run*n+a)*d+b]))
+					u.Set(a, b, float64(out.bases[k][(run*n+a)*d+b]))
 				}
 			}
 			us[k] = u
@@ -271,6 +188,8 @@ func collect(cfg *Config, instances []Instance, bases []*tensors.Tensor, stepLos
 		Bases:     make([][]*mat.Dense, numInst),
 		Objective: make([]float64, numInst),
 		Restart:   make([]int, numInst),
+		Steps:     make([]int, numInst),
+		Converged: make([]bool, numInst),
 		Loss:      make([][]float64, numInst),
 	}
 	for i, in := range instances {
@@ -281,24 +200,33 @@ func collect(cfg *Config, instances []Instance, bases []*tensors.Tensor, stepLos
 				res.Bases[i], res.Objective[i], res.Restart[i] = us, obj, r
 			}
 		}
+		run := out.runs[i*numR+res.Restart[i]]
+		res.Steps[i], res.Converged[i] = run.steps, run.converged
 	}
-	for start := 0; start < len(stepLoss); start += cfg.LogEvery {
-		end := min(start+cfg.LogEvery, len(stepLoss))
-		mean := 0.0
+	for start := 0; start < len(out.loss); start += cfg.LogEvery {
+		end := min(start+cfg.LogEvery, len(out.loss))
+		mean, running := 0.0, 0
 		for i := range numInst {
 			run := i*numR + res.Restart[i]
-			s := 0.0
-			for _, row := range stepLoss[start:end] {
-				s += float64(row[run])
+			s, m := 0.0, 0
+			for _, row := range out.loss[start:end] {
+				if v := row[run]; !math.IsNaN(float64(v)) {
+					s += float64(v)
+					m++
+				}
 			}
-			s /= float64(end - start)
-			res.Loss[i] = append(res.Loss[i], s)
-			mean += s
+			w := math.NaN()
+			if m > 0 {
+				w = s / float64(m)
+				mean += w
+				running++
+			}
+			res.Loss[i] = append(res.Loss[i], w)
 		}
 		res.LossSteps = append(res.LossSteps, end)
-		res.MeanLoss = append(res.MeanLoss, mean/float64(numInst))
+		res.MeanLoss = append(res.MeanLoss, mean/float64(running))
 	}
-	return res, nil
+	return res
 }
 
 // ClusteringObjective is the subspace-clustering objective of eq. (18),

@@ -87,7 +87,7 @@ func TestTheorem3Recovery(t *testing.T) {
 			init := initBases(&cfg, insts[i:i+1], []int{0}, []uint64{InstanceKey(cfg.Seed, insts[i].Seed)}, n)
 			var start []*mat.Dense
 			for k := range init {
-				start = append(start, fromF32(init[k])[0])
+				start = append(start, mat.NewDense(n, d, float64s(init[k])))
 			}
 			before := bestPermutationMaxDist(start, truths[i])
 			after := bestPermutationMaxDist(res.Bases[i], truths[i])
@@ -311,6 +311,13 @@ func TestValidation(t *testing.T) {
 		{"polar", func(c *Config) { c.PolarIterations = 0 }, nil, "PolarIterations"},
 		{"init", func(c *Config) { c.Init = 5 }, nil, "Init"},
 		{"perturbation", func(c *Config) { c.InitPerturbation = -1 }, nil, "InitPerturbation"},
+		{"schedule", func(c *Config) { c.Schedule = 9 }, nil, "Schedule"},
+		{"decay steps", func(c *Config) { c.Schedule, c.DecaySteps = ScheduleInvSqrt, 0 }, nil, "DecaySteps"},
+		{"tol", func(c *Config) { c.Tol = -0.1 }, nil, "Tol"},
+		{"tol NaN", func(c *Config) { c.Tol = math.NaN() }, nil, "Tol"},
+		{"window", func(c *Config) { c.Window = 1 }, nil, "Window"},
+		{"kernel", func(c *Config) { c.Kernel = 4 }, nil, "Kernel"},
+		{"graph tol", func(c *Config) { c.Kernel, c.Tol = KernelGraph, 0.1 }, nil, "KernelGraph"},
 		{"no truth", func(c *Config) { c.Init = InitNearTruth }, nil, "Truth"},
 		{"truth shape", func(c *Config) { c.Init = InitNearTruth }, []Instance{{X: s.X, Truth: []*mat.Dense{mat.NewDense(8, 2, nil), mat.NewDense(7, 2, nil)}}}, "Truth[1]"},
 		{"no instances", nil, []Instance{}, "instances"},

@@ -21,12 +21,14 @@ const (
 	InitRandom Init = iota
 	// InitSpectral clusters the thresholded affinity A_ij = 1[|z_iᵀz_j| ≥ τ],
 	// z_i = x_i/‖x_i‖, into K clusters by spectral clustering (see
-	// SpectralLabels) and runs K-subspaces once from those labels. Samples in
-	// connected components of the affinity graph smaller than min_k d_k (for
-	// instance an isolated sample) are left unlabelled by the initialization:
-	// they would contaminate the first fit; the first argmax step labels them.
-	// This is the initialization of Wang et al. and the one to use for the
-	// phase-transition experiments.
+	// SpectralLabels) and runs K-subspaces once from those labels. When the
+	// affinity graph has K or more connected components (few samples per
+	// subspace), the components are merged by average linkage on |z_iᵀz_j|
+	// instead. Otherwise samples in connected components smaller than
+	// min_k d_k (for instance an isolated sample) are left unlabelled by the
+	// initialization: they would contaminate the first fit; the first argmax
+	// step labels them. This is the initialization of Wang et al. and the one
+	// to use for the phase-transition experiments.
 	InitSpectral
 )
 

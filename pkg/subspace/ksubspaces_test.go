@@ -210,3 +210,32 @@ func TestKSubspacesMaxIter(t *testing.T) {
 		t.Errorf("MaxIter 1: %d rounds", res.Iterations)
 	}
 }
+
+// With few samples per subspace (N_k = d + 1) the thresholded affinity
+// falls apart into more connected components than subspaces; the spectral
+// initialization then merges components by average linkage instead of
+// splitting the eigenvalue-1 eigenspace arbitrarily, and K-subspaces
+// recovers every subspace (Theorem 4), as it does from the true labels.
+func TestKSubspacesFragmentedAffinity(t *testing.T) {
+	fragmented := 0
+	for seed := range uint64(30) {
+		for _, d := range []int{3, 6, 9} {
+			m, s := orthogonalMoLRG(t, 48, 3, d, d+1, seed)
+			_, size := components(Affinity(s.X, AffinityTau(3*(d+1), d)))
+			if len(size) > 3 {
+				fragmented++
+			}
+			res, err := KSubspaces(s.X, m.Dims(), KSubspacesOptions{Init: InitSpectral, Seed: seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, maxDist, _ := BestPermutation(res.Bases, m.Bases); maxDist > 1e-6 {
+				t.Errorf("d=%d seed %d (%d components): max distance %g after the best permutation, want recovery", d, seed, len(size), maxDist)
+			}
+		}
+	}
+	if fragmented < 30 {
+		t.Errorf("only %d of 90 affinity graphs have more than K components; the test needs fragmented ones", fragmented)
+	}
+	t.Logf("%d of 90 affinity graphs have more than K = 3 components", fragmented)
+}

@@ -28,6 +28,23 @@ func AffinityTau(nSamples, d int) float64 {
 // per row): A_ij = 1 if |z_iᵀz_j| ≥ τ with z_i = x_i/‖x_i‖, else 0. A sample
 // with x_i = 0 is connected to nothing but itself; A_ii = 1 always.
 func Affinity(x *mat.Dense, tau float64) *mat.SymDense {
+	nSamples, _ := x.Dims()
+	g := cosines(x)
+	a := mat.NewSymDense(nSamples, nil)
+	for i := range nSamples {
+		a.SetSym(i, i, 1)
+		for j := i + 1; j < nSamples; j++ {
+			if math.Abs(g.At(i, j)) >= tau {
+				a.SetSym(i, j, 1)
+			}
+		}
+	}
+	return a
+}
+
+// cosines returns the Gram matrix z_iᵀz_j of the normalized samples
+// z_i = x_i/‖x_i‖ (z_i = 0 for x_i = 0).
+func cosines(x *mat.Dense) *mat.SymDense {
 	nSamples, n := x.Dims()
 	z := mat.NewDense(nSamples, n, nil)
 	for i := range nSamples {
@@ -45,17 +62,8 @@ func Affinity(x *mat.Dense, tau float64) *mat.SymDense {
 		}
 	}
 	var g mat.SymDense
-	g.SymOuterK(1, z) // Gram matrix z_iᵀz_j
-	a := mat.NewSymDense(nSamples, nil)
-	for i := range nSamples {
-		a.SetSym(i, i, 1)
-		for j := i + 1; j < nSamples; j++ {
-			if math.Abs(g.At(i, j)) >= tau {
-				a.SetSym(i, j, 1)
-			}
-		}
-	}
-	return a
+	g.SymOuterK(1, z)
+	return &g
 }
 
 // kmeansRestarts is the number of k-means++ restarts of spectral clustering (ours).
@@ -68,6 +76,8 @@ const kmeansRestarts = 10
 // I − D^{-1/2}AD^{-1/2}), scaled to unit length, are clustered by k-means with
 // k-means++ seeding, keeping the best of kmeansRestarts runs. It costs an
 // N×N symmetric eigendecomposition. The same seed gives the same labels.
+// When A has k or more connected components, the labels are instead those
+// components merged by average linkage on |z_iᵀz_j| (see spectralLabels).
 //
 // Errors: N < 1, NaN or ±Inf in x, k < 1, τ outside [0, 1].
 func SpectralLabels(x *mat.Dense, k int, tau float64, seed uint64) ([]int, error) {
@@ -84,16 +94,28 @@ func SpectralLabels(x *mat.Dense, k int, tau float64, seed uint64) ([]int, error
 	return spectralLabels(x, k, tau, 0, seed), nil
 }
 
-// spectralLabels is SpectralLabels, except that samples in connected
-// components of the affinity graph with fewer than minSize samples (too few
-// to span a subspace of the smallest dimension) are left out of the spectral
-// clustering and labelled −1, unless fewer than k samples would remain.
-// Left unlabelled, such samples do not contaminate the first fit of
-// K-subspaces; its first argmax step labels them.
+// spectralLabels is SpectralLabels, except that
+//
+//   - when the affinity graph has k or more connected components, the
+//     components are the clusters, merged by average linkage on |z_iᵀz_j|
+//     until k remain.
+//     Spectral clustering cannot split them sensibly: the top eigenvalue 1
+//     of D^{-1/2}AD^{-1/2} then has one eigenvector per component, and k of
+//     them mix components arbitrarily (for orthogonal subspaces and few
+//     samples, those of different subspaces: z_iᵀz_j = 0 across subspaces,
+//     so the components of one subspace are the ones average linkage joins);
+//   - otherwise samples in connected components with fewer than minSize
+//     samples (too few to span a subspace of the smallest dimension) are left
+//     out of the spectral clustering and labelled −1, unless fewer than k
+//     samples would remain. Left unlabelled, such samples do not contaminate
+//     the first fit of K-subspaces; its first argmax step labels them.
 func spectralLabels(x *mat.Dense, k int, tau float64, minSize int, seed uint64) []int {
 	nSamples, _ := x.Dims()
 	full := Affinity(x, tau)
 	comp, size := components(full)
+	if len(size) >= k {
+		return linkComponents(cosines(x), comp, len(size), k)
+	}
 	core := make([]int, 0, nSamples)
 	for i := range nSamples {
 		if size[comp[i]] >= minSize {
@@ -157,6 +179,64 @@ func spectralLabels(x *mat.Dense, k int, tau float64, minSize int, seed uint64) 
 	}
 	for p, i := range core {
 		labels[i] = best[p]
+	}
+	return labels
+}
+
+// linkComponents merges the numComp components comp[i] of the samples into
+// k clusters by average linkage on the similarities |g_ij| (the two clusters
+// with the largest mean |g_ij| over their pairs of samples first), and
+// returns the cluster of every sample, numbered in order of first appearance.
+func linkComponents(g *mat.SymDense, comp []int, numComp, k int) []int {
+	// sum[a][b]: Σ |g_ij| over the pairs of samples of clusters a and b.
+	sum := make([][]float64, numComp)
+	for a := range sum {
+		sum[a] = make([]float64, numComp)
+	}
+	size := make([]float64, numComp)
+	for i, a := range comp {
+		size[a]++
+		for j := i + 1; j < len(comp); j++ {
+			if b := comp[j]; a != b {
+				v := math.Abs(g.At(i, j))
+				sum[a][b] += v
+				sum[b][a] += v
+			}
+		}
+	}
+	group := make([]int, numComp) // the cluster a component belongs to
+	for a := range group {
+		group[a] = a
+	}
+	for left := numComp; left > k; left-- {
+		ba, bb, best := -1, -1, -1.0
+		for a := range numComp {
+			for b := a + 1; b < numComp; b++ {
+				if size[a] > 0 && size[b] > 0 {
+					if v := sum[a][b] / (size[a] * size[b]); v > best {
+						ba, bb, best = a, b, v
+					}
+				}
+			}
+		}
+		for c := range numComp {
+			sum[ba][c] += sum[bb][c]
+			sum[c][ba] = sum[ba][c]
+			if group[c] == bb {
+				group[c] = ba
+			}
+		}
+		sum[ba][ba], size[ba], size[bb] = 0, size[ba]+size[bb], 0
+	}
+	number := map[int]int{}
+	labels := make([]int, len(comp))
+	for i, c := range comp {
+		l, ok := number[group[c]]
+		if !ok {
+			l = len(number)
+			number[group[c]] = l
+		}
+		labels[i] = l
 	}
 	return labels
 }
