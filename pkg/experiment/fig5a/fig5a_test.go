@@ -155,3 +155,23 @@ func TestPointSamples(t *testing.T) {
 		t.Error("other settings than the table's: no error")
 	}
 }
+
+func TestCacheDir(t *testing.T) {
+	c := DefaultConfig()
+	a, err := CacheDir("root", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := CacheDir("root", c); b != a {
+		t.Errorf("the same configuration: %q and %q", a, b)
+	}
+	c.Train.TotalSteps++
+	if b, _ := CacheDir("root", c); b == a {
+		t.Error("another training length: the same folder")
+	}
+	c.Train.TotalSteps--
+	c.Dir = "elsewhere" // not a setting
+	if b, _ := CacheDir("root", c); b != a {
+		t.Error("the folder changes with Config.Dir, which is not a setting")
+	}
+}
