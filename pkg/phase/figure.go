@@ -157,8 +157,8 @@ func layout(tables []*Table) (ks [][2]int, methods []Method) {
 // top and the mean error (± its standard deviation over the instances)
 // below, one curve per (n, K), with the line N_k = d dashed. Sweeping the
 // ambient dimension n at fixed K and d (molrg phase -n 48,192,768) it shows
-// whether the boundary moves with n. Tables without d are left out; the
-// error is that no table has d.
+// whether the boundary moves with n. The tables should be of one noise level
+// (Select). Tables without d are left out; the error is that no table has d.
 func CurveFigure(tables []*Table, d int) (*plot.Figure, error) {
 	var with []*Table
 	for _, t := range tables {
@@ -170,6 +170,10 @@ func CurveFigure(tables []*Table, d int) (*plot.Figure, error) {
 		return nil, fmt.Errorf("phase: no results with d = %d to draw", d)
 	}
 	ks, methods := layout(with)
+	oneK := true // every curve has the same K: name the curves by n alone
+	for _, k := range ks {
+		oneK = oneK && k[1] == ks[0][1]
+	}
 	top, bottom := make([]*gplot.Plot, len(methods)), make([]*gplot.Plot, len(methods))
 	for j, m := range methods {
 		var rate, errs []plot.Series
@@ -186,7 +190,7 @@ func CurveFigure(tables []*Table, d int) (*plot.Figure, error) {
 					hiErr = math.Max(hiErr, c.MeanError[l]+c.StdError[l])
 				}
 				name := fmt.Sprintf("n = %d", t.N)
-				if len(ks) > 1 && ks[0][1] != ks[len(ks)-1][1] {
+				if !oneK {
 					name = fmt.Sprintf("n = %d, K = %d", t.N, t.K)
 				}
 				col := plot.Palette(i)
@@ -194,9 +198,9 @@ func CurveFigure(tables []*Table, d int) (*plot.Figure, error) {
 				errs = append(errs, plot.Series{Name: name, X: x, Y: c.MeanError, YErr: c.StdError, Points: true, Color: col})
 			}
 		}
-		title := MethodTitle(m, with[0].K)
-		if with[0].K != ks[len(ks)-1][1] {
-			title = string(m)
+		title := string(m)
+		if oneK {
+			title = MethodTitle(m, ks[0][1])
 		}
 		line := func(lo, hi float64) plot.Series {
 			return plot.Series{Name: "N_k = d", X: []float64{float64(d), float64(d)}, Y: []float64{lo, hi}, Dashed: true, Color: plot.OkabeIto[7]}
@@ -212,6 +216,7 @@ func CurveFigure(tables []*Table, d int) (*plot.Figure, error) {
 		if err != nil {
 			return nil, err
 		}
+		q.Y.Min = 0 // err ≥ 0: error bars end at the axis
 		top[j], bottom[j] = p, q
 	}
 	f := plot.Grid([][]*gplot.Plot{top, bottom})
