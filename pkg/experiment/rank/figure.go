@@ -10,6 +10,7 @@ import (
 	"github.com/molrg/molrg/pkg/plot"
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // curveColor is the colour of a Figure 3(b) curve, the same in every figure:
@@ -29,10 +30,21 @@ func curveColor(name string, i int) color.Color {
 	return plot.Palette(i)
 }
 
+// curveSeries draws the curves of Figure 3(b). The low-rank model's three
+// curves coincide when Algorithm 1 recovers the subspaces: the true
+// posterior mean gets rings around its points and the DAE with learned
+// bases a dashed line, so that all three stay visible on top of each other.
 func curveSeries(cs []experiment.RankCurve) []plot.Series {
 	var s []plot.Series
 	for i, c := range cs {
-		s = append(s, plot.Series{Name: c.Name, X: c.SNR, Y: c.Ratio, Points: true, Color: curveColor(c.Name, i)})
+		ser := plot.Series{Name: c.Name, X: c.SNR, Y: c.Ratio, Points: true, Color: curveColor(c.Name, i)}
+		switch c.Name {
+		case trueName:
+			ser.Marker, ser.Radius = draw.RingGlyph{}, 5
+		case alg1Name:
+			ser.Dashed = true
+		}
+		s = append(s, ser)
 	}
 	return s
 }
@@ -70,6 +82,7 @@ func Figure3b(r *Result) (*plot.Figure, error) {
 	}
 	f := plot.Single(p)
 	f.LegendBelow = true
+	f.Height = 5.4 * vg.Inch
 	return f, nil
 }
 
@@ -103,7 +116,7 @@ func historyPanel(r *Result, mark int) (*gplot.Plot, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Y.Min = 0
+	p.X.Min, p.Y.Min = 0, 0
 	return p, nil
 }
 
@@ -140,29 +153,17 @@ func Figure7(r *Result) (*plot.Figure, error) {
 }
 
 // SnapshotFigure draws snapshot i of the U-Net (0 is the first) beside the
-// low-rank model: its rank curve with those of Figure 3(b)'s other
-// denoisers, and the gradient norm with the snapshot's step marked. The
-// caption gives the snapshot's training length and its rank ratio at the
-// lowest SNR, at SNR ≈ 1 and at the highest SNR next to the true posterior
-// mean's.
+// low-rank model: its rank curve with the true posterior mean's (dashed),
+// and the gradient norm with the snapshot's step marked. The caption gives
+// the snapshot's training length and its rank ratio at the lowest SNR, at
+// SNR ≈ 1 and at the highest SNR next to the true posterior mean's.
 func SnapshotFigure(r *Result, i int) (*plot.Figure, error) {
 	if i < 0 || i >= len(r.Snapshots) {
 		return nil, fmt.Errorf("rank: snapshot %d of %d", i, len(r.Snapshots))
 	}
 	s := r.Snapshots[i]
-	var series []plot.Series
-	var post *experiment.RankCurve
-	for j, c := range r.Curves {
-		if c.Name == unetName {
-			continue // the final U-Net is the last snapshot
-		}
-		if c.Name == trueName {
-			post = &r.Curves[j]
-		}
-		series = append(series, plot.Series{Name: c.Name, X: c.SNR, Y: c.Ratio, Dashed: true, Color: curveColor(c.Name, j)})
-	}
-	series = append(series, plot.Series{Name: s.Name, X: s.SNR, Y: s.Ratio, Points: true, Color: plot.OkabeIto[1], Radius: 3.5})
-	left, err := rankPanel(fmt.Sprintf("U-Net after %d steps (%.0f kimg)", s.Step, s.Kimg), series)
+	series := []plot.Series{{Name: s.Name, X: s.SNR, Y: s.Ratio, Points: true, Color: plot.OkabeIto[1], Radius: 3.5}}
+	left, err := rankPanel(fmt.Sprintf("U-Net after %d steps (%.0f kimg)", s.Step, s.Kimg), append(series, reference(r)...))
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +181,10 @@ func SnapshotFigure(r *Result, i int) (*plot.Figure, error) {
 	n := len(s.SNR)
 	f.Caption = fmt.Sprintf("step %d (%.0f kimg): U-Net rank/n %.3f at the lowest SNR, %.3f at SNR ≈ 1, %.3f at the highest",
 		s.Step, s.Kimg, s.Ratio[0], s.RatioAt(1), s.Ratio[n-1])
-	if post != nil {
-		f.Caption += fmt.Sprintf(" (true posterior mean: %.3f, %.3f, %.3f)", post.Ratio[0], post.RatioAt(1), post.Ratio[len(post.Ratio)-1])
+	for _, c := range r.Curves {
+		if c.Name == trueName {
+			f.Caption += fmt.Sprintf(" (true posterior mean: %.3f, %.3f, %.3f)", c.Ratio[0], c.RatioAt(1), c.Ratio[len(c.Ratio)-1])
+		}
 	}
 	return f, nil
 }
