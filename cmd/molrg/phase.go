@@ -37,7 +37,9 @@ The sweep can be interrupted (Ctrl-C, or killed) and resumed by running the
 same command again; other settings into the same folder are refused.
 Then it draws the success-rate heat maps (rows: n and K, columns: method; the
 dashed line is N_k = d) to OUT/phase.png and .svg (phase_noise<δ>.* for
-δ > 0) and prints the success rate at N_k = d−1, d, d+1.
+δ > 0), summarizes OUT/phase.csv into OUT/cells.csv (one row per cell of the
+heat maps: runs, successes, mean and s.d. of the error; what the notebooks
+read and ship) and prints the success rate at N_k = d−1, d, d+1.
 
 The defaults reproduce the full figures (34 560 runs). A quick look:
   molrg phase -d 1-4 -nk 1-8 -instances 5 -k 1,2
@@ -141,6 +143,13 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 	}
 	if err := saveFigure(stdout, fig, filepath.Join(*out, base)); err != nil {
 		return err
+	}
+	if *shard == "" {
+		cells := filepath.Join(*out, phase.CellsFile)
+		if _, err := phase.WriteCells(cells, csvPath); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "wrote", cells)
 	}
 	fmt.Fprintf(stdout, "success rate at the boundary (pooled over d; runs in brackets):\n")
 	return phase.WriteBoundary(stdout, tables)

@@ -17,7 +17,7 @@ func TestPhaseCommand(t *testing.T) {
 	if err := runPhase(args, &stdout, &stderr); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
-	for _, f := range []string{"phase.csv", "phase.json", "phase.png", "phase.svg"} {
+	for _, f := range []string{"phase.csv", "phase.json", "phase.png", "phase.svg", "cells.csv", "cells.json"} {
 		if st, err := os.Stat(filepath.Join(out, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -33,6 +33,17 @@ func TestPhaseCommand(t *testing.T) {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output has no %q:\n%s", want, stdout.String())
 		}
+	}
+	// The cells table holds the same boundary as the runs.
+	cells, err := phase.ReadCells(filepath.Join(out, "cells.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromRows, fromCells bytes.Buffer
+	phase.WriteBoundary(&fromRows, phase.Tabulate(rows))
+	phase.WriteBoundary(&fromCells, cells)
+	if fromRows.String() != fromCells.String() || phase.Runs(cells) != len(rows) {
+		t.Errorf("boundary from the runs:\n%s\nfrom cells.csv (%d runs):\n%s", fromRows.String(), phase.Runs(cells), fromCells.String())
 	}
 	// Running again resumes: nothing to do, same file.
 	before, _ := os.ReadFile(filepath.Join(out, "phase.csv"))

@@ -13,8 +13,8 @@
 //
 // Each run draws a MoLRG in ℝⁿ with K mutually orthogonal d-dimensional
 // subspaces (noise level δ, eqs. 10 and 15), exactly N_k samples per
-// component, fits it, and records the error max_k ‖U_{π(k)}U_{π(k)}ᵀ −
-// U⋆_kU⋆_kᵀ‖_F after the best permutation π, and success = error ≤ τ (τ = 0.5
+// component, fits it, and records the error max_k ‖U_{ϖ(k)}U_{ϖ(k)}ᵀ −
+// U⋆_kU⋆_kᵀ‖_F after the best permutation ϖ, and success = error ≤ τ (τ = 0.5
 // by default). Theorems 2 and 4 predict the jump at N_k = d.
 //
 // # Results
@@ -35,7 +35,12 @@
 // array or a Kubernetes Indexed Job); Merge joins the shards' tables.
 //
 // Tabulate turns rows into heat maps (Figure) and recovery curves against
-// N_k (Table.Curve, Theorems 2 and 4 for one d).
+// N_k (Table.Curve, Theorems 2 and 4 for one d; CurveFigure draws them, one
+// curve per n). WriteCells summarizes a runs table into a cells table
+// (cells.csv, one row per cell: runs, successes, mean and standard deviation
+// of the error; about a twentieth of the size), which is what the notebooks
+// ship; ReadCells reads it back into the same tables, and Load reads the
+// first folder that holds either.
 //
 // # Speed
 //

@@ -32,7 +32,10 @@ func MethodTitle(m Method, k int) string {
 // HeatMap draws the success rate of one table: d on the horizontal axis,
 // N_k on the vertical one, viridis from 0 (failure) to 1 (success), with the
 // line N_k = d of Theorems 2 and 4 drawn over it.
-func HeatMap(t *Table) (*gplot.Plot, error) {
+func HeatMap(t *Table) (*gplot.Plot, error) { return heatMap(t, true) }
+
+// heatMap is HeatMap, with n in the title or not.
+func heatMap(t *Table, withN bool) (*gplot.Plot, error) {
 	if len(t.Ds) == 0 || len(t.Nks) == 0 {
 		return nil, fmt.Errorf("phase: empty table for K = %d, method %s", t.K, t.Method)
 	}
@@ -44,9 +47,12 @@ func HeatMap(t *Table) (*gplot.Plot, error) {
 	for i, nk := range t.Nks {
 		y[i] = float64(nk)
 	}
-	title := fmt.Sprintf("K = %d · n = %d · %s", t.K, t.N, MethodTitle(t.Method, t.K))
+	title := fmt.Sprintf("%s, K = %d", MethodTitle(t.Method, t.K), t.K)
+	if withN {
+		title += fmt.Sprintf(", n = %d", t.N)
+	}
 	if t.Noise != 0 {
-		title += fmt.Sprintf(" · δ = %g", t.Noise)
+		title += fmt.Sprintf(", δ = %g", t.Noise)
 	}
 	p, err := plot.HeatMap(plot.Axes{Title: title, X: "subspace dimension d", Y: "samples per component N_k"}, x, y, t.Rates(), 0, 1)
 	if err != nil {
@@ -100,14 +106,39 @@ func (intTicks) Ticks(lo, hi float64) []gplot.Tick {
 }
 
 // Figure lays out the heat maps of the tables like Figures 4 and 8: one row
-// per (n, K), one column per method (in the order of Methods), and a colour
-// bar beside the first row. Missing panels are left blank.
+// per (n, K), one column per method (in the order of Methods), and the
+// colour scale of the success rate at the right edge (plot.Figure.Scale)
+// beside one legend for the line N_k = d. The panel titles name n when the
+// tables have several. Missing panels are left blank.
 func Figure(tables []*Table) (*plot.Figure, error) {
 	if len(tables) == 0 {
 		return nil, fmt.Errorf("phase: no results to draw")
 	}
-	var ks [][2]int // (n, K) of every row
-	var methods []Method
+	ks, methods := layout(tables)
+	rows := make([][]*gplot.Plot, len(ks))
+	for i, k := range ks {
+		rows[i] = make([]*gplot.Plot, len(methods))
+		for _, t := range tables {
+			if [2]int{t.N, t.K} != k {
+				continue
+			}
+			p, err := heatMap(t, ks[0][0] != ks[len(ks)-1][0])
+			if err != nil {
+				return nil, err
+			}
+			rows[i][slices.Index(methods, t.Method)] = p
+		}
+	}
+	f := plot.Grid(rows)
+	f.Scale = &plot.ColorScale{Label: "success rate", Min: 0, Max: 1}
+	f.SharedLegend = true
+	f.Height = vg.Length(len(ks)) * 3.4 * vg.Inch
+	return f, nil
+}
+
+// layout returns the (n, K) of the figures' rows, sorted, and the methods of
+// their columns, in the order of Methods.
+func layout(tables []*Table) (ks [][2]int, methods []Method) {
 	for _, t := range tables {
 		if !slices.Contains(ks, [2]int{t.N, t.K}) {
 			ks = append(ks, [2]int{t.N, t.K})
@@ -118,26 +149,78 @@ func Figure(tables []*Table) (*plot.Figure, error) {
 	}
 	slices.SortFunc(ks, func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
 	slices.SortFunc(methods, func(a, b Method) int { return slices.Index(Methods, a) - slices.Index(Methods, b) })
-	rows := make([][]*gplot.Plot, len(ks))
-	for i, k := range ks {
-		rows[i] = make([]*gplot.Plot, len(methods)+1)
-		for _, t := range tables {
-			if [2]int{t.N, t.K} != k {
-				continue
-			}
-			p, err := HeatMap(t)
-			if err != nil {
-				return nil, err
-			}
-			rows[i][slices.Index(methods, t.Method)] = p
+	return ks, methods
+}
+
+// CurveFigure draws the recovery curves (Table.Curve) of subspace dimension
+// d of every table: one column per method, the success rate against N_k on
+// top and the mean error (± its standard deviation over the instances)
+// below, one curve per (n, K), with the line N_k = d dashed. Sweeping the
+// ambient dimension n at fixed K and d (molrg phase -n 48,192,768) it shows
+// whether the boundary moves with n. The tables should be of one noise level
+// (Select). Tables without d are left out; the error is that no table has d.
+func CurveFigure(tables []*Table, d int) (*plot.Figure, error) {
+	var with []*Table
+	for _, t := range tables {
+		if len(t.Curve(d).Nk) > 0 {
+			with = append(with, t)
 		}
 	}
-	// One colour bar, in the first row, a third of its column wide.
-	cb := plot.ColorBar("success rate", 0, 1)
-	cb.X.Min, cb.X.Max = 0, 3
-	rows[0][len(methods)] = cb
-	f := plot.Grid(rows)
-	f.Width = vg.Length(len(methods)+1) * 3.6 * vg.Inch
-	f.Height = vg.Length(len(ks)) * 3.4 * vg.Inch
+	if len(with) == 0 {
+		return nil, fmt.Errorf("phase: no results with d = %d to draw", d)
+	}
+	ks, methods := layout(with)
+	oneK := true // every curve has the same K: name the curves by n alone
+	for _, k := range ks {
+		oneK = oneK && k[1] == ks[0][1]
+	}
+	top, bottom := make([]*gplot.Plot, len(methods)), make([]*gplot.Plot, len(methods))
+	for j, m := range methods {
+		var rate, errs []plot.Series
+		hiErr := 0.0
+		for i, k := range ks {
+			for _, t := range with {
+				if t.Method != m || [2]int{t.N, t.K} != k {
+					continue
+				}
+				c := t.Curve(d)
+				x := make([]float64, len(c.Nk))
+				for l, nk := range c.Nk {
+					x[l] = float64(nk)
+					hiErr = math.Max(hiErr, c.MeanError[l]+c.StdError[l])
+				}
+				name := fmt.Sprintf("n = %d", t.N)
+				if !oneK {
+					name = fmt.Sprintf("n = %d, K = %d", t.N, t.K)
+				}
+				col := plot.Palette(i)
+				rate = append(rate, plot.Series{Name: name, X: x, Y: c.Rate, Points: true, Color: col})
+				errs = append(errs, plot.Series{Name: name, X: x, Y: c.MeanError, YErr: c.StdError, Points: true, Color: col})
+			}
+		}
+		title := string(m)
+		if oneK {
+			title = MethodTitle(m, ks[0][1])
+		}
+		line := func(lo, hi float64) plot.Series {
+			return plot.Series{Name: "N_k = d", X: []float64{float64(d), float64(d)}, Y: []float64{lo, hi}, Dashed: true, Color: plot.OkabeIto[7]}
+		}
+		p, err := plot.Lines(plot.Axes{Title: fmt.Sprintf("%s, d = %d", title, d), X: "samples per component N_k", Y: "success rate"},
+			append(rate, line(0, 1))...)
+		if err != nil {
+			return nil, err
+		}
+		p.Y.Min, p.Y.Max = -0.03, 1.03
+		q, err := plot.Lines(plot.Axes{Title: "recovery error", X: "samples per component N_k", Y: "err (mean ± s.d.)"},
+			append(errs, line(0, hiErr))...)
+		if err != nil {
+			return nil, err
+		}
+		q.Y.Min = 0 // err ≥ 0: error bars end at the axis
+		top[j], bottom[j] = p, q
+	}
+	f := plot.Grid([][]*gplot.Plot{top, bottom})
+	f.SharedLegend = true
+	f.Height = 7.2 * vg.Inch
 	return f, nil
 }

@@ -80,6 +80,10 @@ func (f *Figure) drawPanel(p *gplot.Plot, c draw.Canvas) {
 			strip.Max.Y -= p.Title.TextStyle.Height(p.Title.Text) + p.Title.Padding
 		}
 	case h <= 0.35*ch:
+		// Legend.Draw puts the first entry's baseline one font descent lower
+		// than Legend.Rectangle counts: reserve it, or the last entry's text
+		// hangs over the figure's bottom edge (1 pt more: its centring).
+		h += leg.TextStyle.FontExtents().Descent + vg.Points(1)
 		c.Min.Y += h + legendGap
 		strip.Max.Y = c.Min.Y - legendGap
 		strip.Min.X += min(cw/8, vg.Inch/2)
@@ -117,6 +121,7 @@ func (f *Figure) drawSharedLegend(c *draw.Canvas) {
 				strip.Min.X = c.Max.X + legendGap
 				strip.Max.Y -= 0.45 * vg.Inch // level with the data areas, below the titles
 			} else {
+				h += leg.TextStyle.FontExtents().Descent + vg.Points(1) // as in drawPanel
 				c.Min.Y += h + 2*legendGap
 				strip.Max.Y = c.Min.Y - legendGap
 				strip.Min.X += 0.6 * vg.Inch

@@ -148,6 +148,10 @@ func TestLegendOutsideData(t *testing.T) {
 			if layout == "below" && pt.Y >= dataMinY {
 				t.Errorf("below: legend text at y = %v, inside the data (curves reach down to y = %v)", pt.Y, dataMinY)
 			}
+			// The text's descenders stay inside the figure (its bottom edge is y = 0).
+			if descent := p.Legend.TextStyle.FontExtents().Descent; pt.Y < descent {
+				t.Errorf("%s: legend text baseline at y = %v, want ≥ the descent %v above the figure's bottom edge", layout, pt.Y, descent)
+			}
 		}
 	}
 }

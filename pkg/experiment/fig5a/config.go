@@ -13,6 +13,7 @@ import (
 	"math"
 
 	"github.com/gomlx/compute"
+	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/experiment"
 	"github.com/molrg/molrg/pkg/param"
 	"github.com/molrg/molrg/pkg/progress"
@@ -131,4 +132,20 @@ func (c *Config) points() []point {
 		}
 	}
 	return out
+}
+
+// CacheDir returns the folder under root where a sweep of c is kept, named
+// by its recorded settings and the backend (results.KeyedDir): a notebook
+// that sets c.Dir to it finds its rows and checkpoints again when it runs
+// with the same configuration, and starts afresh in another folder with
+// another configuration.
+func CacheDir(root string, c Config) (string, error) {
+	be, err := backend.OrDefault(c.Backend)
+	if err != nil {
+		return "", err
+	}
+	return results.KeyedDir(root, struct {
+		Config
+		Backend string `json:"backend"`
+	}{c, backend.Label(be)})
 }

@@ -2,13 +2,18 @@ package fig5a
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/experiment"
+	"github.com/molrg/molrg/pkg/metrics"
 	"github.com/molrg/molrg/pkg/param"
+	"github.com/molrg/molrg/pkg/seed"
+	"gonum.org/v1/gonum/mat"
 )
 
 func TestCrossingsAndFigure(t *testing.T) {
@@ -87,5 +92,86 @@ func TestRunTinyResume(t *testing.T) {
 	c.Seed++
 	if _, err := Run(context.Background(), c); err == nil || !strings.Contains(err.Error(), "seed") {
 		t.Errorf("another seed into the same folder: %v", err)
+	}
+}
+
+// TestPointSamples runs a one-point sweep with a tiny U-Net, rebuilds the
+// point's samples from its checkpoint and checks that they are the ones
+// Run scored: the training set is the MoLRG's draw of SampleCounts, and the
+// GL score computed from the samples by metrics.GL equals the row's; the
+// point figure reports the same score. A point not in the table, and
+// other settings than the table's, are refused.
+func TestPointSamples(t *testing.T) {
+	c := DefaultConfig()
+	c.Dims, c.Ratios, c.M = []int{2}, []float64{2}, 30
+	c.Net.ModelChannels, c.Net.ChannelMult, c.Net.Dropout = 8, []int{1}, 0
+	c.Train.BatchSize, c.Train.TotalSteps, c.Train.LogEvery = 8, 3, 1
+	c.Dir = t.TempDir()
+	c.Backend = backend.Must()
+	rows, err := Run(context.Background(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := PointSamples(c, 2, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := s.Train.Dims(); r != 8 {
+		t.Fatalf("%d training samples, want 2·N_k = 8", r)
+	}
+	m, err := experiment.MoLRG(2, c.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.SampleCounts([]int{4, 4}, seed.Derive(c.Seed, "fig5a/train", 2, 4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(s.Train, want.X) {
+		t.Error("the rebuilt training set is not the MoLRG's draw")
+	}
+	gl, err := metrics.GL(s.Generated, s.Fresh, s.Train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(gl-rows[0].GL) > 1e-9*rows[0].GL {
+		t.Errorf("GL from the rebuilt samples %v, the row's %v", gl, rows[0].GL)
+	}
+	f, row, err := PointFigure(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(row.GL-gl) > 1e-12 || !strings.Contains(f.Caption, fmt.Sprintf("%.3f", gl)) {
+		t.Errorf("PointFigure: GL %v, caption %q; want %v", row.GL, f.Caption, gl)
+	}
+	if _, err := f.SVG(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PointSamples(c, 2, 8); err == nil {
+		t.Error("a point that is not in the table: no error")
+	}
+	c.Seed++
+	if _, err := PointSamples(c, 2, 4); err == nil {
+		t.Error("other settings than the table's: no error")
+	}
+}
+
+func TestCacheDir(t *testing.T) {
+	c := DefaultConfig()
+	a, err := CacheDir("root", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := CacheDir("root", c); b != a {
+		t.Errorf("the same configuration: %q and %q", a, b)
+	}
+	c.Train.TotalSteps++
+	if b, _ := CacheDir("root", c); b == a {
+		t.Error("another training length: the same folder")
+	}
+	c.Train.TotalSteps--
+	c.Dir = "elsewhere" // not a setting
+	if b, _ := CacheDir("root", c); b != a {
+		t.Error("the folder changes with Config.Dir, which is not a setting")
 	}
 }

@@ -2,19 +2,25 @@ package fig5a
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/experiment"
 	"github.com/molrg/molrg/pkg/metrics"
+	"github.com/molrg/molrg/pkg/molrg"
 	"github.com/molrg/molrg/pkg/progress"
 	"github.com/molrg/molrg/pkg/results"
 	"github.com/molrg/molrg/pkg/sampler"
 	"github.com/molrg/molrg/pkg/seed"
+	"github.com/molrg/molrg/pkg/unet"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Row is one point of Figure 5(a).
@@ -115,11 +121,7 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 // runPoint trains, samples and scores one (d, N_k) point.
 func runPoint(ctx context.Context, c Config, p point, report progress.Func) (Row, error) {
 	start := time.Now()
-	m, err := experiment.MoLRG(p.d, c.Seed)
-	if err != nil {
-		return Row{}, err
-	}
-	train, err := m.SampleCounts([]int{p.nk, p.nk}, seed.Derive(c.Seed, "fig5a/train", p.d, p.nk))
+	m, train, err := drawPoint(c, p)
 	if err != nil {
 		return Row{}, err
 	}
@@ -130,35 +132,19 @@ func runPoint(ctx context.Context, c Config, p point, report progress.Func) (Row
 		tc.CheckpointDir = CheckpointDir(c.Dir, p.d, p.nk)
 	}
 	tc.Progress = report
-	tr, err := experiment.TrainUNet(ctx, c.Backend, c.Net, tc, train.X, c.Log)
+	tr, err := experiment.TrainUNet(ctx, c.Backend, c.Net, tc, train, c.Log)
 	if err != nil {
 		return Row{}, err
 	}
-	net := tr.Net()
-	s, err := sampler.New(net.Backend(), net.DenoiseGraph, sampler.Options{Shape: experiment.ImageShape, DType: c.Net.DType, Store: net.Store()})
+	s, err := generate(c, p, m, train, tr.Net())
 	if err != nil {
 		return Row{}, err
 	}
-	gen, err := s.EDMSeed(c.M, experiment.Dim, seed.Derive(c.Seed, "fig5a/generate", p.d, p.nk), sampler.DefaultConfig(), false)
+	row, err := s.score()
 	if err != nil {
 		return Row{}, err
 	}
-	fresh, err := m.Sample(c.M, seed.Derive(c.Seed, "fig5a/fresh", p.d, p.nk))
-	if err != nil {
-		return Row{}, err
-	}
-	dg, err := metrics.MeanNearestDistance(gen.X, train.X)
-	if err != nil {
-		return Row{}, err
-	}
-	df, err := metrics.MeanNearestDistance(fresh.X, train.X)
-	if err != nil {
-		return Row{}, err
-	}
-	if !(df > 0) {
-		return Row{}, errors.New("fresh samples coincide with the training set: GL (eq. 21) is undefined")
-	}
-	row := Row{D: p.d, Nk: p.nk, Ratio: float64(p.nk) / float64(p.d), GL: dg / df, DistGen: dg, DistFresh: df, Steps: tr.Step()}
+	row.Steps = tr.Step()
 	h := tr.History()
 	if len(h) > 0 {
 		row.Loss = h[len(h)-1].Loss
@@ -166,4 +152,123 @@ func runPoint(ctx context.Context, c Config, p point, report progress.Func) (Row
 	row.ImgPerSec = experiment.MeanThroughput(h)
 	row.Seconds = time.Since(start).Seconds()
 	return row, nil
+}
+
+// drawPoint returns the MoLRG of the point and its training set.
+func drawPoint(c Config, p point) (*molrg.Model, *mat.Dense, error) {
+	m, err := experiment.MoLRG(p.d, c.Seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	train, err := m.SampleCounts([]int{p.nk, p.nk}, seed.Derive(c.Seed, "fig5a/train", p.d, p.nk))
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, train.X, nil
+}
+
+// generate draws the point's M generated samples from net and its M fresh samples.
+func generate(c Config, p point, m *molrg.Model, train *mat.Dense, net *unet.Net) (*Samples, error) {
+	s, err := sampler.New(net.Backend(), net.DenoiseGraph, sampler.Options{Shape: experiment.ImageShape, DType: c.Net.DType, Store: net.Store()})
+	if err != nil {
+		return nil, err
+	}
+	gen, err := s.EDMSeed(c.M, experiment.Dim, seed.Derive(c.Seed, "fig5a/generate", p.d, p.nk), sampler.DefaultConfig(), false)
+	if err != nil {
+		return nil, err
+	}
+	fresh, err := m.Sample(c.M, seed.Derive(c.Seed, "fig5a/fresh", p.d, p.nk))
+	if err != nil {
+		return nil, err
+	}
+	return &Samples{D: p.d, Nk: p.nk, Model: m, Train: train, Generated: gen.X, Fresh: fresh.X}, nil
+}
+
+// Samples are the data behind one point (d, N_k) of Figure 5(a), as Run
+// drew them: the MoLRG, its training set, the M samples the trained U-Net
+// generates and the M fresh samples of the GL score.
+type Samples struct {
+	D, Nk     int
+	Model     *molrg.Model
+	Train     *mat.Dense // 2·N_k training samples, one per row, component 1 first
+	Generated *mat.Dense // M samples of the U-Net (18-step Heun sampler)
+	Fresh     *mat.Dense // M fresh samples of the MoLRG
+}
+
+// score computes the point's GL score (eq. 21) and its two distances.
+func (s *Samples) score() (Row, error) {
+	dg, err := metrics.MeanNearestDistance(s.Generated, s.Train)
+	if err != nil {
+		return Row{}, err
+	}
+	df, err := metrics.MeanNearestDistance(s.Fresh, s.Train)
+	if err != nil {
+		return Row{}, err
+	}
+	if !(df > 0) {
+		return Row{}, errors.New("fresh samples coincide with the training set: GL (eq. 21) is undefined")
+	}
+	return Row{D: s.D, Nk: s.Nk, Ratio: float64(s.Nk) / float64(s.D), GL: dg / df, DistGen: dg, DistFresh: df}, nil
+}
+
+// PointSamples rebuilds the samples of the point (d, N_k) of the sweep c
+// from its finished training in c.Dir (Run wrote it there): the same MoLRG,
+// training set, sampler noise and fresh samples as Run, and the U-Net of the
+// point's last checkpoint, so that the GL score computed from them is the
+// one in the point's row. It trains nothing; a point that Run has not
+// finished is an error.
+func PointSamples(c Config, d, nk int) (*Samples, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if c.Dir == "" {
+		return nil, errors.New("fig5a: PointSamples needs the sweep's folder (Config.Dir)")
+	}
+	rows, meta, err := results.Read[Row](TablePath(c.Dir))
+	if err != nil {
+		return nil, err
+	}
+	if !sameJSON(meta.Settings, c) {
+		return nil, fmt.Errorf("fig5a: %s was written with other settings than c", TablePath(c.Dir))
+	}
+	if !slices.ContainsFunc(rows, func(r Row) bool { return r.D == d && r.Nk == nk }) {
+		return nil, fmt.Errorf("fig5a: %s has no row for d = %d, N_k = %d (run the sweep first)", TablePath(c.Dir), d, nk)
+	}
+	be, err := backend.OrDefault(c.Backend)
+	if err != nil {
+		return nil, err
+	}
+	c.Backend = be
+	dir := CheckpointDir(c.Dir, d, nk)
+	net, hist, _, err := unet.LoadNet(c.Backend, dir)
+	if err != nil {
+		return nil, fmt.Errorf("fig5a: point d = %d, N_k = %d: %w", d, nk, err)
+	}
+	if len(hist) == 0 || hist[len(hist)-1].Step < c.Train.TotalSteps {
+		return nil, fmt.Errorf("fig5a: point d = %d, N_k = %d: the training in %s is not finished (run the sweep first)", d, nk, dir)
+	}
+	if !sameJSON(mustJSON(net.Config()), c.Net) {
+		return nil, fmt.Errorf("fig5a: point d = %d, N_k = %d: the checkpoints in %s are of another network than c.Net", d, nk, dir)
+	}
+	p := point{d, nk}
+	m, train, err := drawPoint(c, p)
+	if err != nil {
+		return nil, err
+	}
+	return generate(c, p, m, train, net)
+}
+
+// sameJSON reports whether recorded (JSON) and v encode the same values.
+func sameJSON(recorded json.RawMessage, v any) bool {
+	var a, b any
+	if json.Unmarshal(recorded, &a) != nil || json.Unmarshal(mustJSON(v), &b) != nil {
+		return false
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// mustJSON is v in JSON (nil when it cannot be encoded).
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
 }

@@ -15,11 +15,13 @@ import (
 	"io"
 
 	"github.com/gomlx/compute"
+	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/dae"
 	"github.com/molrg/molrg/pkg/experiment"
 	"github.com/molrg/molrg/pkg/metrics"
 	"github.com/molrg/molrg/pkg/param"
 	"github.com/molrg/molrg/pkg/progress"
+	"github.com/molrg/molrg/pkg/results"
 	"github.com/molrg/molrg/pkg/unet"
 )
 
@@ -127,4 +129,22 @@ func (c *Config) daeConfig() dae.Config {
 	dc.Backend = c.Backend
 	dc.Seed = c.Seed
 	return dc
+}
+
+// CacheDir returns the folder under root where a run of c is kept, named by
+// what its rows depend on (its recorded settings and the backend, see
+// results.KeyedDir): a notebook that sets c.Dir to it finds its curves again
+// when it runs with the same configuration, and computes them afresh in
+// another folder with another configuration.
+func CacheDir(root string, c Config) (string, error) {
+	be, err := backend.OrDefault(c.Backend)
+	if err != nil {
+		return "", err
+	}
+	c.Backend = be
+	dc := c.daeConfig()
+	return results.KeyedDir(root, struct {
+		settings
+		Backend string `json:"backend"`
+	}{settings{Config: c, DAE: dc.Summary()}, backend.Label(be)})
 }

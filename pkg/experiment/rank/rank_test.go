@@ -4,12 +4,15 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/molrg/molrg/pkg/backend"
 	"github.com/molrg/molrg/pkg/experiment"
 	"github.com/molrg/molrg/pkg/metrics"
+	"github.com/molrg/molrg/pkg/plot"
 	"github.com/molrg/molrg/pkg/progress"
+	"github.com/molrg/molrg/pkg/unet"
 )
 
 func TestPickSnapshotsAndStep(t *testing.T) {
@@ -106,5 +109,72 @@ func TestRunResumes(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(c.Dir, "rank.json")); err != nil {
 		t.Errorf("no settings file: %v", err)
+	}
+}
+
+// TestFiguresAndCacheDir draws the figures of a result made by hand and
+// checks SnapshotFigure's caption against the curves' values, and that
+// CacheDir names a configuration: the same one twice gives the same folder,
+// another (more noises, or other Algorithm 1 steps) another.
+func TestFiguresAndCacheDir(t *testing.T) {
+	snr := []float64{0.0125, 0.1, 1.1, 10, 500}
+	r := &Result{
+		Curves: []experiment.RankCurve{
+			{Name: trueName, SNR: snr, Ratio: []float64{0.25, 0.25, 0.2, 0.125, 0.125}},
+			{Name: dae9Name, SNR: snr, Ratio: []float64{0.25, 0.25, 0.2, 0.125, 0.125}},
+			{Name: unetName, SNR: snr, Ratio: []float64{0.3, 0.4, 0.5, 0.6, 0.9}},
+		},
+		Snapshots: []Snapshot{
+			{RankCurve: experiment.RankCurve{Name: "U-Net step 100 (6 kimg)", SNR: snr, Ratio: []float64{0.7, 0.8, 0.9, 1, 1}}, Step: 100, Kimg: 6.4},
+			{RankCurve: experiment.RankCurve{Name: "U-Net step 200 (13 kimg)", SNR: snr, Ratio: []float64{0.3, 0.4, 0.5, 0.6, 0.9}}, Step: 200, Kimg: 12.8},
+		},
+		History: []unet.Record{{Step: 50, GradNorm: 3}, {Step: 100, GradNorm: 2}, {Step: 200, GradNorm: 1}},
+	}
+	for name, f := range map[string]func(*Result) (*plot.Figure, error){"3b": Figure3b, "7": Figure7} {
+		fig, err := f(r)
+		if err != nil {
+			t.Fatalf("Figure%s: %v", name, err)
+		}
+		if _, err := fig.SVG(); err != nil {
+			t.Fatalf("Figure%s: %v", name, err)
+		}
+	}
+	fig, err := SnapshotFigure(r, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "step 100 (6 kimg): U-Net rank/n 0.700 at the lowest SNR, 0.900 at SNR ≈ 1, 1.000 at the highest (true posterior mean: 0.250, 0.200, 0.125)"
+	if fig.Caption != want {
+		t.Errorf("caption %q\nwant    %q", fig.Caption, want)
+	}
+	svg, err := fig.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"U-Net after 100 steps", "step 100", trueName} {
+		if !strings.Contains(string(svg), s) {
+			t.Errorf("the snapshot figure has no %q", s)
+		}
+	}
+	if _, err := SnapshotFigure(r, 2); err == nil {
+		t.Error("snapshot 2 of 2: no error")
+	}
+
+	c := DefaultConfig()
+	a, err := CacheDir("root", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := CacheDir("root", c); a != b || filepath.Dir(a) != "root" {
+		t.Errorf("the same configuration: %q and %q", a, b)
+	}
+	c.Noises++
+	if b, _ := CacheDir("root", c); b == a {
+		t.Error("more noises: the same folder")
+	}
+	c.Noises--
+	c.DAE.Steps++
+	if b, _ := CacheDir("root", c); b == a {
+		t.Error("other Algorithm 1 steps: the same folder")
 	}
 }
