@@ -31,8 +31,12 @@ max_k ‖U_{ϖ(k)}U_{ϖ(k)}ᵀ − U⋆_kU⋆_kᵀ‖_F after the best permutati
 Algorithm 1 starts from a random basis for K = 1 and, as in the paper
 (Appendix E.1), from eq. (48), U_k = P_O(U⋆_k + 0.5·G_k), for K ≥ 2 (-init).
 
+Each Algorithm 1 run stops once its bases have settled (the mean projection
+U_kU_kᵀ over a window of 200 steps moves less than -tol from the previous
+window's) and takes at most -steps steps.
+
 Rows go to OUT/phase.csv as they finish (n,K,d,Nk,instance,method,noise,
-error,success,seconds); OUT/phase.json records the settings and the backend.
+error,success,seconds,steps,converged); OUT/phase.json records the settings and the backend.
 The sweep can be interrupted (Ctrl-C, or killed) and resumed by running the
 same command again; other settings into the same folder are refused.
 Then it draws the success-rate heat maps (rows: n and K, columns: method; the
@@ -67,7 +71,8 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 	f.floatVar(&g.Noise, "noise", "Noise", "noise level δ ≥ 0 of the samples (eqs. 10, 15)")
 	f.uint64Var(&g.Seed, "seed", "Seed", "run seed; every run's draws derive from (seed, n, K, d, N_k, instance)")
 	f.floatVar(&opts.Tau, "tau", "Tau", "success threshold τ > 0 on the error")
-	steps := f.Int("steps", 0, "Algorithm 1 SGD steps (0: the dae default)")
+	steps := f.Int("steps", 0, "Algorithm 1: SGD steps at most per run (0: the default, 4000)")
+	tol := f.Float64("tol", -1, "Algorithm 1: convergence tolerance on the window-mean projections (0: every run takes -steps steps; default 0.05)")
 	initName := f.String("init", "paper", "Algorithm 1 initialization: paper (random for K = 1, eq. 48 near U⋆ for K ≥ 2), random, or near (eq. 48)")
 	f.intVar(&opts.Workers, "workers", "Workers", "goroutines for the classical runs (0: one per CPU)")
 	shard := f.String("shard", "", "run only shard i/n of the grid (e.g. 0/8), into its own -out; molrg merge joins the shards")
@@ -94,7 +99,10 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *steps > 0 || init != nil {
+	if *tol != -1 && !(*tol >= 0 && *tol < 1e300) {
+		return fmt.Errorf("-tol = %v, want a tolerance ≥ 0 (0: no stopping on convergence)", *tol)
+	}
+	if *steps > 0 || init != nil || *tol >= 0 {
 		opts.Train = func(p dae.Parameterization, dims ...int) dae.Config {
 			c := phase.DefaultTrain(p, dims...)
 			if *steps > 0 {
@@ -102,6 +110,9 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 			}
 			if init != nil {
 				c.Init = *init
+			}
+			if *tol >= 0 {
+				c.Tol = *tol
 			}
 			return c
 		}

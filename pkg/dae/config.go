@@ -136,6 +136,12 @@ type Config struct {
 	Restarts         int     // initializations per instance, ≥ 1; the one with the largest objective (18) is kept
 	PolarIterations  int     // Newton–Schulz iterations of P_O, ≥ 1
 
+	// Snapshots lists steps (increasing, 0 … Steps; 0 is the initial
+	// bases) after which the bases are kept in Result.Snapshots: training
+	// along the way, for figures. A run that stopped on convergence keeps its
+	// final bases in the later snapshots. Snapshots do not change the result.
+	Snapshots []int
+
 	Seed    uint64          // run seed, mixed with every Instance.Seed
 	Kernel  Kernel          // host (default) or GoMLX graphs on Backend
 	Backend compute.Backend // KernelGraph only; nil: backend.Default(); a pure-Go backend should schedule one op at a time (backend.Go)
@@ -324,6 +330,9 @@ func (c *Config) Validate(n int) error {
 		}
 	default:
 		return fmt.Errorf("dae: Kernel = %d, want KernelHost or KernelGraph", int(c.Kernel))
+	}
+	if err := c.validateSnapshots(); err != nil {
+		return err
 	}
 	if c.PolarIterations < 1 || c.PolarIterations > 200 {
 		return fmt.Errorf("dae: PolarIterations = %d, want 1 ≤ PolarIterations ≤ 200", c.PolarIterations)

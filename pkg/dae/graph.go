@@ -69,15 +69,29 @@ func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []in
 	numK := len(cfg.Dims)
 	sched := newRunSchedule(cfg) // Tol = 0: the same for every run
 	stepLoss := make([][]float32, 0, cfg.Steps)
+	snaps := &snapshots{steps: cfg.Snapshots}
+	get := func() ([][]float32, error) {
+		flat := make([][]float32, numK)
+		for k, b := range bases {
+			var err error
+			if flat[k], err = tensors.CopyFlatData[float32](b); err != nil {
+				return nil, err
+			}
+		}
+		return flat, nil
+	}
 	for done := 0; done < cfg.Steps; {
 		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := snaps.take(done, get); err != nil {
 			return nil, err
 		}
 		chunk := cfg.StepsPerExec
 		if !key.loop {
 			chunk = maxUnrolledSteps
 		}
-		s := min(chunk, cfg.Steps-done)
+		s := snaps.limit(min(done+chunk, cfg.Steps)) - done
 		lr := make([]float32, s)
 		for j := range lr {
 			lr[j] = float32(sched.eta(done + j))
@@ -109,12 +123,14 @@ func trainGraph(ctx context.Context, cfg *Config, data [][]float32, runInst []in
 		done += s
 		stepsDone(done)
 	}
-	out := &trained{bases: make([][]float32, numK), loss: stepLoss, runs: make([]runSchedule, numRuns)}
-	for k := range out.bases {
-		if out.bases[k], err = tensors.CopyFlatData[float32](bases[k]); err != nil {
-			return nil, err
-		}
+	if err := snaps.take(cfg.Steps, get); err != nil {
+		return nil, err
 	}
+	final, err := get()
+	if err != nil {
+		return nil, err
+	}
+	out := &trained{bases: final, loss: stepLoss, runs: make([]runSchedule, numRuns), snapshots: snaps.bases}
 	for r := range out.runs {
 		out.runs[r] = sched
 	}

@@ -22,9 +22,10 @@ type hostRun struct {
 // per component, the minibatch loss of every step and run ([step][run], NaN
 // after the run stopped) and every run's schedule.
 type trained struct {
-	bases [][]float32
-	loss  [][]float32
-	runs  []runSchedule
+	bases     [][]float32
+	loss      [][]float32
+	runs      []runSchedule
+	snapshots [][][]float32 // snapshots[c][k], as bases, after Config.Snapshots[c] steps
 }
 
 // trainHost runs Algorithm 1 with the host kernel (KernelHost): the runs are
@@ -63,13 +64,16 @@ func trainHost(ctx context.Context, cfg *Config, data [][]float32, runInst []int
 		pool[i] = newHostWork(h)
 	}
 	stride := cfg.snapshotStride()
-	// Chunks of StepsPerExec steps, for progress and cancellation, until
-	// every run has stopped.
+	snaps := &snapshots{steps: cfg.Snapshots}
+	get := func() ([][]float32, error) { return h.flatBases(runs), nil }
+	// Chunks of StepsPerExec steps (ending at snapshots), for progress and
+	// cancellation, until every run has stopped.
 	for done := 0; done < cfg.Steps; {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		end := min(done+cfg.StepsPerExec, cfg.Steps)
+		_ = snaps.take(done, get)
+		end := snaps.limit(min(done+cfg.StepsPerExec, cfg.Steps))
 		for range end - done {
 			row := make([]float32, len(runs))
 			for r := range row {
@@ -113,21 +117,29 @@ func trainHost(ctx context.Context, cfg *Config, data [][]float32, runInst []int
 			break
 		}
 	}
-	out := &trained{bases: make([][]float32, len(cfg.Dims)), loss: stepLoss, runs: make([]runSchedule, len(runs))}
+	_ = snaps.take(cfg.Steps, get)
+	out := &trained{bases: h.flatBases(runs), loss: stepLoss, runs: make([]runSchedule, len(runs)), snapshots: snaps.bases}
 	for r := range runs {
 		out.runs[r] = runs[r].sched
 	}
-	for k, d := range cfg.Dims {
-		out.bases[k] = make([]float32, len(runs)*n*d)
+	return out, nil
+}
+
+// flatBases returns the runs' bases U_k, [runs, n, d_k] row-major per
+// component.
+func (h *hostShape) flatBases(runs []hostRun) [][]float32 {
+	out := make([][]float32, len(h.dims))
+	for k, d := range h.dims {
+		out[k] = make([]float32, len(runs)*h.n*d)
 		for r := range runs {
-			for a := range n {
+			for a := range h.n {
 				for j := range d {
-					out.bases[k][(r*n+a)*d+j] = runs[r].ut[(h.off[k]+j)*h.np+a]
+					out[k][(r*h.n+a)*d+j] = runs[r].ut[(h.off[k]+j)*h.np+a]
 				}
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // projMeans accumulates one run's projections U_kU_kᵀ ([n, np] each) over

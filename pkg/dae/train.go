@@ -28,6 +28,9 @@ type Result struct {
 	Loss      [][]float64    // Loss[i][w]: minibatch loss of instance i averaged over window w (NaN once it stopped)
 	LossSteps []int          // LossSteps[w]: number of steps done at the end of window w
 	MeanLoss  []float64      // MeanLoss[w]: Loss[·][w] averaged over the instances still running
+	// Snapshots[c][i][k]: U_k of instance i (the restart in Restart[i])
+	// after Config.Snapshots[c] steps.
+	Snapshots [][][]*mat.Dense
 }
 
 // Train runs Algorithm 1 on every instance, all of them in one graph.
@@ -171,19 +174,20 @@ func NearTruth(truth *mat.Dense, delta float64, rng *rand.Rand) *mat.Dense {
 // instance the restart with the largest objective (18).
 func collect(cfg *Config, instances []Instance, out *trained, n int) *Result {
 	numInst, numR := len(instances), cfg.Restarts
-	runBases := func(run int) []*mat.Dense {
+	basesOf := func(flat [][]float32, run int) []*mat.Dense {
 		us := make([]*mat.Dense, len(cfg.Dims))
 		for k, d := range cfg.Dims {
 			u := mat.NewDense(n, d, nil)
 			for a := range n {
 				for b := range d {
-					u.Set(a, b, float64(out.bases[k][(run*n+a)*d+b]))
+					u.Set(a, b, float64(flat[k][(run*n+a)*d+b]))
 				}
 			}
 			us[k] = u
 		}
 		return us
 	}
+	runBases := func(run int) []*mat.Dense { return basesOf(out.bases, run) }
 	res := &Result{
 		Bases:     make([][]*mat.Dense, numInst),
 		Objective: make([]float64, numInst),
@@ -202,6 +206,13 @@ func collect(cfg *Config, instances []Instance, out *trained, n int) *Result {
 		}
 		run := out.runs[i*numR+res.Restart[i]]
 		res.Steps[i], res.Converged[i] = run.steps, run.converged
+	}
+	for _, flat := range out.snapshots {
+		snap := make([][]*mat.Dense, numInst)
+		for i := range numInst {
+			snap[i] = basesOf(flat, i*numR+res.Restart[i])
+		}
+		res.Snapshots = append(res.Snapshots, snap)
 	}
 	for start := 0; start < len(out.loss); start += cfg.LogEvery {
 		end := min(start+cfg.LogEvery, len(out.loss))

@@ -14,6 +14,9 @@ type Row struct {
 	Error   float64 `csv:"error"`   // max_k ‖U_{ϖ(k)}U_{ϖ(k)}ᵀ − U⋆_kU⋆_kᵀ‖_F after the best permutation ϖ
 	Success bool    `csv:"success"` // Error ≤ τ
 	Seconds float64 `csv:"seconds"` // wall time of the run (Algorithm 1: its share of the batched training)
+	// Algorithm 1 only (0 and false for the classical methods):
+	Steps     int  `csv:"steps"`     // SGD steps the run took (dae.Result.Steps)
+	Converged bool `csv:"converged"` // it stopped on convergence before the maximum (dae.Result.Converged)
 }
 
 // Read reads a results table written by Run (a torn last line is left out)

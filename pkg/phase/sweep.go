@@ -55,7 +55,8 @@ func (o *Options) validate() error {
 }
 
 // DefaultTrain is the configuration of Algorithm 1 in the sweeps:
-// dae.DefaultConfig, started for K ≥ 2 from the initialization of eq. (48)
+// dae.ConvergedConfig (each run stops on convergence, at most 4000 steps;
+// the steps taken are recorded in the rows), started for K ≥ 2 from the initialization of eq. (48)
 // (dae.InitNearTruth: U_k = P_O(U⋆_k + δG_k), δ = 0.5), as the paper does for
 // mixtures (Appendix E.1), and from a random basis for K = 1. From a random
 // start the soft-max DAE often stops in a local minimum that mixes the
@@ -64,7 +65,7 @@ func (o *Options) validate() error {
 // N_k ≥ d recover U⋆ and those with N_k < d drift away from it along the
 // directions the samples leave undetermined.
 func DefaultTrain(p dae.Parameterization, dims ...int) dae.Config {
-	c := dae.DefaultConfig(p, dims...)
+	c := dae.ConvergedConfig(p, dims...)
 	if len(dims) >= 2 {
 		c.Init = dae.InitNearTruth
 	}
@@ -268,6 +269,7 @@ func runSGD(ctx context.Context, g Grid, opts *Options, k, d int, keys []Key, re
 		if rows[i], err = score(key, problems[i], res.Bases[i], opts.Tau, seconds); err != nil {
 			return nil, err
 		}
+		rows[i].Steps, rows[i].Converged = res.Steps[i], res.Converged[i]
 	}
 	return rows, nil
 }

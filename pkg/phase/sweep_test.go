@@ -110,6 +110,38 @@ func TestSGDPhaseTransition(t *testing.T) {
 	}
 }
 
+// TestSGDRowsRecordStopping runs the default Algorithm 1 (stopping on
+// convergence) and checks each row's steps and converged columns against
+// dae.Train on the same instance, and that N_k ≫ d settles well before the
+// maximum; the classical rows record no steps.
+func TestSGDRowsRecordStopping(t *testing.T) {
+	g := Grid{Ns: []int{12}, Ks: []int{1}, Ds: []int{2}, Nks: []int{1, 30}, Instances: 2, Methods: []Method{SGD, Classic}, Seed: 4}
+	opts := Options{Tau: 0.5}
+	for _, r := range collectRows(t, g, opts) {
+		if r.Method == Classic {
+			if r.Steps != 0 || r.Converged {
+				t.Errorf("%s: classical row has steps %d, converged %v", r.Key, r.Steps, r.Converged)
+			}
+			continue
+		}
+		p, err := r.Key.Problem(g.Seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := opts.TrainConfig(r.K, r.D, g.Seed)
+		res, err := dae.Train(cfg, []dae.Instance{{X: p.X, Truth: p.Truth, Seed: seed.Derive(p.Seed, "sgd")}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Steps != res.Steps[0] || r.Converged != res.Converged[0] {
+			t.Errorf("%s: row steps %d converged %v, dae alone %d %v", r.Key, r.Steps, r.Converged, res.Steps[0], res.Converged[0])
+		}
+		if r.Nk > 10*r.D && (!r.Converged || r.Steps >= cfg.Steps) {
+			t.Errorf("%s: N_k ≫ d did not stop early: %d of %d steps, converged %v", r.Key, r.Steps, cfg.Steps, r.Converged)
+		}
+	}
+}
+
 // TestResume writes part of an uninterrupted sweep's file, with a torn last
 // line, resumes it, and checks the file then holds exactly the rows of the
 // uninterrupted sweep (the seconds column aside).

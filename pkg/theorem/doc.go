@@ -10,10 +10,10 @@
 //     loss through the DAE graphs of pkg/dae to check them against;
 //   - Theorem 2: the lower bound √(2(d−N)) on the error of any basis fitted
 //     to N < d samples (the recovery curves themselves are sweeps of
-//     pkg/phase);
-//   - Algorithm 1 with snapshots: dae.Train run in stages that resume from
-//     the bases of the previous stage, so that a notebook can follow the
-//     bases along training.
+//     pkg/phase).
+//
+// Training itself is pkg/dae's (dae.Config.Snapshots keeps the bases along
+// the way).
 //
 // Data are N×n *mat.Dense with one sample per row, bases n×d *mat.Dense with
 // orthonormal columns, as in packages molrg, subspace and dae. Algorithm 1

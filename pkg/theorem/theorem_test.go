@@ -1,7 +1,6 @@
 package theorem
 
 import (
-	"context"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -129,55 +128,6 @@ func TestRecoveryLowerBoundIsAttained(t *testing.T) {
 	}
 	if RecoveryLowerBound(3, 3) != 0 || RecoveryLowerBound(3, 7) != 0 {
 		t.Error("bound for N ≥ d, want 0")
-	}
-}
-
-func TestTrainSnapshotsConvergesToPCA(t *testing.T) {
-	_, x := sampleData(t, molrg.Params{N: 24, Dims: []int{6}, Noise: 0.05}, []int{40}, 41)
-	cfg := dae.DefaultConfig(dae.ParamSingleGaussian, 6)
-	cfg.StepsPerExec, cfg.LogEvery = 10, 20
-	snaps, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x, Seed: 1}}, []int{40, 20, 200}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []int{0, 20, 40, 200}; len(snaps.Steps) != 4 || snaps.Steps[1] != 20 || snaps.Steps[3] != 200 {
-		t.Fatalf("steps %v, want %v", snaps.Steps, want)
-	}
-	if len(snaps.LossSteps) != 10 || snaps.LossSteps[9] != 200 || len(snaps.Loss[0]) != 10 {
-		t.Errorf("loss windows at %v, want 10 windows ending at 200", snaps.LossSteps)
-	}
-	pca, _ := subspace.PCA(x, 6)
-	first := subspace.Distance(snaps.Bases[0][0][0], pca)
-	last := subspace.Distance(snaps.Bases[3][0][0], pca)
-	if first < 0.5 || last > 0.05 {
-		t.Errorf("distance to PCA from %v (init) to %v (200 steps), want a random start and convergence", first, last)
-	}
-	if _, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x}}, []int{5, 5}, nil); err == nil || !strings.Contains(err.Error(), "distinct") {
-		t.Errorf("repeated checkpoint: err = %v", err)
-	}
-	cfg.Init = dae.InitNearTruth
-	if _, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x}}, []int{5}, nil); err == nil || !strings.Contains(err.Error(), "InitNearTruth") {
-		t.Errorf("InitNearTruth without truth: err = %v", err)
-	}
-}
-
-// With InitNearTruth the first snapshot is P_O(U⋆ + δG): at distance about δ·√(2d(n−d)/n) from U⋆.
-func TestTrainSnapshotsNearTruth(t *testing.T) {
-	m, x := sampleData(t, molrg.Params{N: 24, Dims: []int{6, 6}, Orthogonal: true}, []int{20, 20}, 51)
-	cfg := dae.DefaultConfig(dae.ParamSoftMax, 6, 6)
-	cfg.Init, cfg.InitPerturbation, cfg.StepsPerExec = dae.InitNearTruth, 0.3, 10
-	snaps, err := TrainSnapshots(context.Background(), cfg, []dae.Instance{{X: x, Truth: m.Bases, Seed: 2}}, []int{100}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k := range 2 {
-		d0 := subspace.Distance(snaps.Bases[0][0][k], m.Bases[k])
-		if want := 0.3 * math.Sqrt(2*6*18.0/24); d0 < 0.5*want || d0 > 1.5*want {
-			t.Errorf("component %d: initial distance %v, want about %v", k, d0, want)
-		}
-		if d1 := subspace.Distance(snaps.Bases[1][0][k], m.Bases[k]); d1 > 0.1 {
-			t.Errorf("component %d: distance %v after 100 steps, want recovery", k, d1)
-		}
 	}
 }
 
