@@ -74,8 +74,11 @@ func Prepare(im *datasets.Images, pool, held int, s uint64) (*Data, error) {
 		}
 		groups[g] = append(groups[g], i)
 	}
-	if pool < 1 || held < 1 || pool+held > len(keep) {
-		return nil, fmt.Errorf("a pool of %d and %d held-out images, want both ≥ 1 and together ≤ %d distinct images", pool, held, len(keep))
+	if held < 1 || held >= len(keep) {
+		return nil, &poolError{"Held", held, fmt.Sprintf("1 ≤ held-out images < %d (the distinct images)", len(keep))}
+	}
+	if pool < 1 || pool+held > len(keep) {
+		return nil, &poolError{"Ns", pool, fmt.Sprintf("1 ≤ N ≤ %d (the distinct images less the %d held-out ones)", len(keep)-held, held)}
 	}
 	// Held-out: whole groups in a random order, the last group cut to size.
 	gperm := datasets.Permutation(len(order), seed.Derive(s, "images/held-groups"))
@@ -97,7 +100,7 @@ func Prepare(im *datasets.Images, pool, held int, s uint64) (*Data, error) {
 		}
 	}
 	if pool > len(rest) {
-		return nil, fmt.Errorf("a pool of %d images, want ≤ %d (the distinct images outside the %d held-out ones' groups)", pool, len(rest), held)
+		return nil, &poolError{"Ns", pool, fmt.Sprintf("1 ≤ N ≤ %d (the distinct images outside the groups of the %d held-out ones)", len(rest), held)}
 	}
 	perm := datasets.Permutation(len(rest), seed.Derive(s, "images/pool"))
 	poolIdx := make([]int, pool)
@@ -114,6 +117,16 @@ func Prepare(im *datasets.Images, pool, held int, s uint64) (*Data, error) {
 	}
 	return &Data{Pool: p, Held: h, Duplicates: dup, Groups: len(order)}, nil
 }
+
+// poolError is a pool or held-out set the data set cannot provide; Run
+// reports it as the setting (Ns or Held) that asks for it.
+type poolError struct {
+	name  string
+	value int
+	want  string
+}
+
+func (e *poolError) Error() string { return fmt.Sprintf("%s = %d, want %s", e.name, e.value, e.want) }
 
 // skinTone matches an emoji skin-tone modifier in a file name (U+1F3FB …
 // U+1F3FF).
