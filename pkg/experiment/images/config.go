@@ -226,6 +226,9 @@ func (c *Config) Validate() error {
 			return param.Errorf("images", "Rows", c.Rows, "≥ 0 Jacobian rows per pass (0: all)")
 		}
 	}
+	if f := 1 << max(len(c.Net.ChannelMult)-1, 0); c.Size%f != 0 {
+		return param.Errorf("images", "Size", c.Size, "a multiple of %d (the U-Net halves the image %d times)", f, len(c.Net.ChannelMult)-1)
+	}
 	if c.Net.ImageSize != c.Size || c.Net.Channels != c.Channels {
 		return param.Errorf("images", "Net", c.Net.ImageSize, "a U-Net for %d×%d×%d images (the run's size and channels)", c.Size, c.Size, c.Channels)
 	}
