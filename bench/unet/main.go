@@ -24,13 +24,14 @@ import (
 	"time"
 
 	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/experiment/images"
 	"github.com/molrg/molrg/pkg/unet"
 )
 
 var printSteps bool
 
 func main() {
-	config := flag.String("config", "default", "network: default (unet.DefaultConfig(S,C)) or authors (unet.AuthorsConfig(S,C))")
+	config := flag.String("config", "default", "network: default (unet.DefaultConfig(S,C)), authors (unet.AuthorsConfig(S,C)) or images (the U-Net of molrg images: images.DefaultConfig(…).Net at S×S×C)")
 	size := flag.Int("size", 4, "image size S (S×S pixels)")
 	channels := flag.Int("channels", 3, "image channels C (1 gray, 3 RGB)")
 	modelChannels := flag.Int("model-channels", 0, "U-Net base channels (0: the config's)")
@@ -56,8 +57,12 @@ func run(config, conv string, size, channels, modelChannels, batch, steps, warmu
 		cfg = unet.DefaultConfig(size, channels)
 	case "authors":
 		cfg, tc = unet.AuthorsConfig(size, channels), unet.AuthorsTrainConfig()
+	case "images":
+		ic := images.DefaultConfig("mnist")
+		cfg, tc = ic.Net, ic.Train
+		cfg.ImageSize, cfg.Channels = size, channels
 	default:
-		return fmt.Errorf("-config %q: want default or authors", config)
+		return fmt.Errorf("-config %q: want default, authors or images", config)
 	}
 	if modelChannels > 0 {
 		cfg.ModelChannels = modelChannels

@@ -22,6 +22,9 @@
 package images
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"math"
 	"slices"
 
@@ -253,3 +256,17 @@ func (c *Config) dim() int { return c.Size * c.Size * c.Channels }
 
 // nan is the value of the columns a row does not use.
 var nan = math.NaN()
+
+// Hash names the run's settings: the first 12 hex digits of the SHA-256 of
+// the recorded settings (the JSON of the fields with a JSON name), so that a
+// folder named after it holds the results of these settings only (a
+// notebook caches its run there: changing a setting retrains, rerunning
+// does not).
+func (c Config) Hash() string {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "invalid"
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:6])
+}

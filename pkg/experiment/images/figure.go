@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/molrg/molrg/pkg/datasets"
 	"github.com/molrg/molrg/pkg/experiment"
 	"github.com/molrg/molrg/pkg/plot"
 	gplot "gonum.org/v1/plot"
@@ -209,5 +210,29 @@ func FigureSamples(sets []Samples, statistic string) (*plot.Figure, error) {
 	f := plot.Grid(panels)
 	f.Width = vg.Length(max(cols, 4)) * 0.95 * vg.Inch
 	f.Height = vg.Length(len(sets)) * 2.6 * vg.Inch
+	return f, nil
+}
+
+// FigureGallery shows the first count images of each set, one row per set
+// (titled by names[i]).
+func FigureGallery(names []string, sets []*datasets.Images, count int) (*plot.Figure, error) {
+	if len(names) != len(sets) || len(sets) == 0 || count < 1 {
+		return nil, fmt.Errorf("images: a gallery of %d names, %d sets and %d images each, want as many names as sets, ≥ 1 set and ≥ 1 image", len(names), len(sets), count)
+	}
+	var panels [][]*gplot.Plot
+	for k, im := range sets {
+		var row []plot.Tile
+		for i := range min(count, im.N) {
+			row = append(row, plot.Tile{Pix: im.Row(i), H: im.H, W: im.W, C: im.C})
+		}
+		p, err := plot.ImageGrid(fmt.Sprintf("%s (%d×%d×%d)", names[k], im.H, im.W, im.C), nil, [][]plot.Tile{row})
+		if err != nil {
+			return nil, err
+		}
+		panels = append(panels, []*gplot.Plot{p})
+	}
+	f := plot.Grid(panels)
+	f.Width = vg.Length(max(count, 4)) * 0.8 * vg.Inch
+	f.Height = vg.Length(len(sets)) * 1.3 * vg.Inch
 	return f, nil
 }

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/molrg/molrg/pkg/datasets"
+	"github.com/molrg/molrg/pkg/progress"
 )
 
 // fakeRun is a run on data: GL rising through 0.5 between N = 64 (gl64)
@@ -128,5 +131,41 @@ func TestFigures(t *testing.T) {
 	svg, err := f.SVG()
 	if err != nil || !strings.Contains(string(svg), "0.05 copy") || !strings.Contains(string(svg), "nearest") {
 		t.Errorf("samples figure: %v", err)
+	}
+}
+
+// Hash depends on what the results depend on (the recorded settings), not
+// on how the run goes (folder, progress).
+func TestHash(t *testing.T) {
+	a, b := DefaultConfig("mnist"), DefaultConfig("mnist")
+	b.Dir, b.Progress = "elsewhere", func(progress.Update) {}
+	if a.Hash() != b.Hash() || len(a.Hash()) != 12 {
+		t.Errorf("hashes %s, %s", a.Hash(), b.Hash())
+	}
+	for _, edit := range []func(*Config){
+		func(c *Config) { c.Train.TotalSteps++ },
+		func(c *Config) { c.Ns = []int{16} },
+		func(c *Config) { c.Copy.K = 3 },
+		func(c *Config) { c.Data = "emoji" },
+	} {
+		c := DefaultConfig("mnist")
+		edit(&c)
+		if c.Hash() == a.Hash() {
+			t.Errorf("a change of settings keeps the hash %s", a.Hash())
+		}
+	}
+}
+
+func TestFigureGallery(t *testing.T) {
+	im := synthetic(t, 12)
+	f, err := FigureGallery([]string{"synthetic", "again"}, []*datasets.Images{im, im}, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if svg, err := f.SVG(); err != nil || !strings.Contains(string(svg), "synthetic (2×2×1)") {
+		t.Errorf("gallery SVG: %v", err)
+	}
+	if _, err := FigureGallery([]string{"one"}, []*datasets.Images{im, im}, 8); err == nil {
+		t.Error("one name for two sets: no error")
 	}
 }
