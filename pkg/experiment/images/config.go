@@ -138,12 +138,16 @@ func maxPower(data string, held, limit int) int {
 // small emoji sets), M = 200 generated images per N, the relative
 // nearest-neighbour copy test, a 16-channel U-Net (0.18 M parameters,
 // multipliers [1, 2], no dropout) trained 700 steps of batch 32 (22 kimg,
-// Adam lr 2·10⁻³, 2 kimg warm-up) per N, and Figure 3(a) on 3 trajectories.
+// Adam lr 2·10⁻³, 2 kimg warm-up) per N, and Figure 3(a) on 3 trajectories
+// (1 for RGB sets: their Jacobians are 3 times larger).
 func DefaultConfig(data string) Config {
 	c := Config{
 		Data: data, Size: DefaultSize, Channels: channelsOf(data), Held: defaultHeld(data),
 		M: 200, Batch: 200, Copy: metrics.DefaultCopyTest(), Grid: 8,
 		Rank: true, Noises: 3, Frac: metrics.RankFraction, Rows: 64, Seed: 1,
+	}
+	if c.Channels == 3 {
+		c.Noises = 1 // a Jacobian costs n backward passes: 768 for 16×16×3
 	}
 	c.Ns = powers(MinN, maxPower(data, c.Held, DefaultMaxN))
 	c.Net = unet.DefaultConfig(c.Size, c.Channels)
@@ -170,7 +174,7 @@ func AuthorsConfig(data string) Config {
 	c.Net = unet.AuthorsConfig(c.Size, c.Channels)
 	c.Train = unet.AuthorsTrainConfig()
 	c.Train.KeepCheckpoints = 2
-	c.Noises, c.Rows = 15, 256
+	c.Noises, c.Rows = 15, 64
 	return c
 }
 

@@ -118,19 +118,27 @@ func RankCurve(rows []Row) (cv experiment.RankCurve, n int, ok bool) {
 	return cv, pts[0].N, true
 }
 
-// MeanRank is the mean numerical rank (not divided by n) over the steps of
-// the Figure 3(a) curve in rows: the run's summary of the intrinsic
-// dimension its U-Net sees along sampling (NaN without a complete curve).
-func MeanRank(rows []Row) float64 {
-	s, k := 0.0, 0
+// MinRank is the lowest point of the Figure 3(a) curve in rows, in
+// dimensions (the numerical rank, not divided by n, mean over the
+// trajectories), and the SNR where it is reached: the run's estimate of the
+// intrinsic dimension its U-Net sees along sampling. The two ends of the
+// curve say little about the data: at high SNR every EDM denoiser tends to
+// the identity (c_skip → 1, rank → n), and at low SNR the small remaining
+// Jacobian is dominated by what the network has not learned. NaN without a
+// complete curve.
+func MinRank(rows []Row) (rank, snr float64) {
+	rank, snr = math.Inf(1), math.NaN()
+	k := 0
 	for _, r := range rows {
 		if r.Figure == Fig3a {
-			s += r.Rank
 			k++
+			if r.Rank < rank {
+				rank, snr = r.Rank, r.SNR
+			}
 		}
 	}
 	if k < heunSteps {
-		return math.NaN()
+		return math.NaN(), math.NaN()
 	}
-	return s / float64(k)
+	return rank, snr
 }

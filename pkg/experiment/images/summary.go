@@ -27,16 +27,17 @@ type Summary struct {
 	MaxTrainGL, MinHeldGL float64
 	Calibrated            bool
 	// Figure 3(a) (NaN without a complete curve): the N of the U-Net, the
-	// mean rank over the trajectory (the ordering statistic), and rank/n at
-	// low, mid and high SNR.
+	// lowest rank along the trajectory (MinRank, the ordering statistic)
+	// and its SNR, and rank/n at low, mid and high SNR.
 	RankN                         int
-	MeanRank                      float64
+	MinRank, MinRankSNR           float64
 	RatioLow, RatioMid, RatioHigh float64
 }
 
 // Summarize reads a run's rows.
 func Summarize(rows []Row) Summary {
-	s := Summary{Crossing: math.NaN(), MeanRank: MeanRank(rows), RatioLow: math.NaN(), RatioMid: math.NaN(), RatioHigh: math.NaN()}
+	s := Summary{Crossing: math.NaN(), RatioLow: math.NaN(), RatioMid: math.NaN(), RatioHigh: math.NaN()}
+	s.MinRank, s.MinRankSNR = MinRank(rows)
 	if len(rows) > 0 {
 		s.Data = rows[0].Data
 	}
@@ -53,14 +54,14 @@ func Summarize(rows []Row) Summary {
 
 // Ordering compares, over the data sets whose runs have both a GL crossing
 // and a rank curve, the order by the N needed to generalize (Figure 5(b))
-// with the order by the mean Jacobian rank (Figure 3(a)): the paper's claim
+// with the order by the lowest Jacobian rank (Figure 3(a)): the paper's claim
 // is that they agree. It returns the data sets in each order (increasing)
 // and whether the orders are the same; with fewer than two such data sets
 // there is nothing to compare (match false).
 func Ordering(sums []Summary) (byCrossing, byRank []string, match bool) {
 	var ok []Summary
 	for _, s := range sums {
-		if s.Crosses && !math.IsNaN(s.MeanRank) {
+		if s.Crosses && !math.IsNaN(s.MinRank) {
 			ok = append(ok, s)
 		}
 	}
@@ -69,7 +70,7 @@ func Ordering(sums []Summary) (byCrossing, byRank []string, match bool) {
 	}
 	a, b := slices.Clone(ok), slices.Clone(ok)
 	sort.SliceStable(a, func(i, j int) bool { return a[i].Crossing < a[j].Crossing })
-	sort.SliceStable(b, func(i, j int) bool { return b[i].MeanRank < b[j].MeanRank })
+	sort.SliceStable(b, func(i, j int) bool { return b[i].MinRank < b[j].MinRank })
 	for i := range a {
 		byCrossing = append(byCrossing, a[i].Data)
 		byRank = append(byRank, b[i].Data)
