@@ -9,7 +9,7 @@
 3. Two runs of one command on one results folder at once: one is refused, the
    results hold no duplicate rows.
 
-usage: python3 kernels/reliability.py [--table-only] [--molrg PATH]
+usage: python3 kernels/reliability.py [--table-only] [--only COMMAND] [--molrg PATH]
 """
 import argparse
 import csv
@@ -339,6 +339,7 @@ def concurrent(molrg, tmp, name):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--table-only", action="store_true", help="only the bad-input table (fast)")
+    ap.add_argument("--only", choices=sorted(RESUMABLE), help="kill/resume and concurrent checks of this command only")
     ap.add_argument("--molrg", default=str(root / ".tools" / "bin" / "molrg"))
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="molrg-reliability-"))
@@ -349,6 +350,8 @@ def main():
         if not a.table_only:
             rng = random.Random(1)
             for name in RESUMABLE:
+                if a.only and name != a.only:
+                    continue
                 f, _ = kill_resume(a.molrg, tmp, name, rng)
                 failures += f
                 failures += concurrent(a.molrg, tmp, name)
