@@ -128,18 +128,38 @@ type poolError struct {
 
 func (e *poolError) Error() string { return fmt.Sprintf("%s = %d, want %s", e.name, e.value, e.want) }
 
-// skinTone matches an emoji skin-tone modifier in a file name (U+1F3FB …
-// U+1F3FF).
-var skinTone = regexp.MustCompile(`-1f3f[b-f]`)
+// Emoji that are one picture drawn again: skin tones (U+1F3FB … U+1F3FF),
+// the emoji presentation selector U+FE0F, gender signs (♀ U+2640, ♂ U+2642
+// after a zero-width joiner), man, woman
+// and person (U+1F468, U+1F469, U+1F9D1) in the same role, and the
+// single-code-point couples that have a joined form.
+var (
+	skinTone   = regexp.MustCompile(`-1f3f[b-f]`)
+	selector   = regexp.MustCompile(`-fe0f`)
+	genderSign = regexp.MustCompile(`-200d-264[02]`)
+	person     = regexp.MustCompile(`\b1f46[89]\b|\b1f9d1\b`)
+	couples    = map[string]string{
+		"1f46b": "P-200d-1f91d-200d-P", "1f46c": "P-200d-1f91d-200d-P", "1f46d": "P-200d-1f91d-200d-P",
+		"1f48f": "P-200d-2764-200d-1f48b-200d-P", "1f491": "P-200d-2764-200d-P",
+	}
+)
 
 // Group names the group of variations image i belongs to: for emoji, the
-// file name without skin-tone modifiers (a base emoji and its five tones
-// are one group); otherwise the image alone.
+// file name without skin tones, selectors and gender signs, with man, woman and person
+// made one ("P") and the single-code-point couples written in their joined
+// form, so that one picture in its variations is one group (the supervillain
+// and the man supervillain, two women holding hands in both encodings);
+// otherwise the image alone.
 func Group(im *datasets.Images, i int) string {
-	if im.Names != nil && strings.HasSuffix(im.Names[i], ".png") {
-		return skinTone.ReplaceAllString(im.Names[i], "")
+	if im.Names == nil || !strings.HasSuffix(im.Names[i], ".png") {
+		return fmt.Sprint("#", i)
 	}
-	return fmt.Sprint("#", i)
+	g := strings.TrimSuffix(im.Names[i], ".png")
+	g = genderSign.ReplaceAllString(selector.ReplaceAllString(skinTone.ReplaceAllString(g, ""), ""), "")
+	if c, ok := couples[g]; ok {
+		return c
+	}
+	return person.ReplaceAllString(g, "P")
 }
 
 // distinct returns the indices of the images that are not exact copies of

@@ -97,11 +97,27 @@ func TestPrepareSplit(t *testing.T) {
 }
 
 func TestGroup(t *testing.T) {
-	im := &datasets.Images{N: 3, Names: []string{"1f9d1-1f3fb-200d-1f91d-200d-1f9d1-1f3fc.png", "1f9d1-200d-1f91d-200d-1f9d1.png", "x"}}
-	if Group(im, 0) != Group(im, 1) {
-		t.Errorf("%q and %q are one emoji in two skin tones", Group(im, 0), Group(im, 1))
+	im := &datasets.Images{N: 11, Names: []string{
+		"1f9d1-1f3fb-200d-1f91d-200d-1f9d1-1f3fc.png", "1f9d1-200d-1f91d-200d-1f9d1.png", "1f46d-1f3fd.png", "1f469-1f3fe-200d-1f91d-200d-1f469-1f3fd.png", // holding hands
+		"1f9b9.png", "1f9b9-200d-2642-fe0f.png", "1f9b9-1f3fc-200d-2640-fe0f.png", // supervillains
+		"1f468-200d-1f373.png", "1f469-1f3ff-200d-1f373.png", // cooks
+		"1f600.png", "x", "1f574-fe0f.png", "1f574-1f3fb.png", "1f48f.png", "1f9d1-1f3fb-200d-2764-fe0f-200d-1f48b-200d-1f9d1-1f3fc.png"}}
+	im.N = len(im.Names)
+	for _, same := range [][]int{{0, 1, 2, 3}, {4, 5, 6}, {7, 8}, {11, 12}, {13, 14}} {
+		for _, i := range same[1:] {
+			if Group(im, i) != Group(im, same[0]) {
+				t.Errorf("%s (%q) and %s (%q) are one picture", im.Names[i], Group(im, i), im.Names[same[0]], Group(im, same[0]))
+			}
+		}
 	}
-	if Group(im, 2) == "x" || Group(&datasets.Images{N: 2}, 0) == Group(&datasets.Images{N: 2}, 1) {
+	seen := map[string]int{}
+	for _, i := range []int{0, 4, 7, 9, 10, 11, 13} {
+		if j, ok := seen[Group(im, i)]; ok {
+			t.Errorf("%s and %s put in one group %q", im.Names[i], im.Names[j], Group(im, i))
+		}
+		seen[Group(im, i)] = i
+	}
+	if Group(im, 10) == "x" || Group(&datasets.Images{N: 2}, 0) == Group(&datasets.Images{N: 2}, 1) {
 		t.Error("images without emoji names must be their own groups")
 	}
 }
