@@ -15,7 +15,7 @@ import (
 // images are the training set of size n (so the training sets are nested as
 // n grows) and a held-out set that does not depend on n. Exact duplicates
 // are removed first, and images that are variations of one picture (an
-// emoji in its skin tones) are kept on one side of the split, so that a
+// emoji in its skin tones and genders, Group) are kept on one side of the split, so that a
 // held-out image has no near-copy among the training images.
 type Data struct {
 	Name       string
