@@ -9,7 +9,7 @@
 3. Two runs of one command on one results folder at once: one is refused, the
    results hold no duplicate rows.
 
-usage: python3 kernels/reliability.py [--table-only] [--molrg PATH]
+usage: python3 kernels/reliability.py [--table-only] [--only COMMAND] [--molrg PATH]
 """
 import argparse
 import csv
@@ -54,6 +54,13 @@ def flag_cases():
                                  ["-shard", "1/1"], ["-seed", "x"], ["-channels", "6"]]},
         "rank": {"ints": ["d", "noises", "nk", "steps", "batch", "snapshots", "snapshot-every"], "lists": [],
                  "floats": ["frac"], "other": [["-out", ""], ["-d", "30"], ["-frac", "1.5"], ["-noises", "100000"]]},
+        "images": {"ints": ["size", "held", "m", "sample-batch", "k", "steps", "batch", "model-channels", "noises"],
+                   "lists": ["ns"], "floats": ["tau", "lr"],
+                   "other": [["-data", "imagenet"], ["-data", "../mnist"], ["-copy", "ssim"], ["-grid", "-1"],
+                             ["-grid", "1000"], ["-rows", "-1"], ["-size", "17"], ["-out", ""], ["-shard", "2/2"],
+                             ["-seed", "x"], ["-m", "100", "-sample-batch", "200"], ["-noises", "300"],
+                             ["-copy", "cosine", "-tau", "2"], ["-ns", "100000"], ["-data", "emoji-animals", "-ns", "128"],
+                             ["-held", "70000", "-ns", "16"], ["-ns", "2000000"]]},
     }
     for cmd, spec in per_command.items():
         for f in spec["ints"]:
@@ -70,7 +77,10 @@ def flag_cases():
                     pass
                 cases.append((cmd, [f"-{f}", v], f"-{f}"))
         for args in spec["other"]:
-            cases.append((cmd, args, args[-2] if args[:2] == ["-k", "5"] else args[0]))
+            want = args[-2] if args[:2] == ["-k", "5"] else args[0]
+            if cmd == "images" and len(args) > 2:
+                want = {"-data": "-ns", "-held": "-held", "-m": "-sample-batch", "-copy": "-tau"}[args[0]]
+            cases.append((cmd, args, want))
         cases.append((cmd, ["-nope"], "-nope"))
         cases.append((cmd, ["stray"], "stray"))
         cases.append((cmd, ["-plot-only", "-out", "/nonexistent/folder"], "/nonexistent/folder"))
@@ -153,6 +163,16 @@ def file_cases(tmp):
     d = tmp / "plotonly_empty"
     d.mkdir()
     cases.append((["unet-molrg", "-plot-only", "-out", str(d)], "fig5a.csv"))
+    cases.append((["images", "-plot-only", "-out", str(d)], "images.csv"))
+    d = tmp / "corrupt_images"
+    d.mkdir()
+    (d / "images.csv").write_text("figure,data,n\n5b,mnist,16\n")
+    cases.append((["images", "-data", "emoji-animals", "-ns", "16", "-steps", "2", "-out", str(d)], "images.csv"))
+    d = tmp / "badmeta_images"
+    d.mkdir()
+    (d / "images.csv").write_text("this is not a table\n")
+    (d / "images.json").write_text("{not json")
+    cases.append((["images", "-data", "emoji-animals", "-ns", "16", "-steps", "2", "-out", str(d)], "images"))
     for name, header in [("crafted_neg", {"version": 1, "step": 1, "vars": [{"path": "/net/x", "dtype": 10, "dims": [-5]}]}),
                          ("crafted_huge", {"version": 1, "step": 1, "vars": [{"path": "/net/x", "dtype": 10, "dims": [400000000, 400000000]}]})]:
         c = tmp / name / "ckpt"
@@ -178,7 +198,7 @@ def table(molrg, tmp):
     for cmd, args, want in flag_cases():
         tried += 1
         out = tmp / f"out{tried}"
-        full = [cmd] + args + (["-out", str(out)] if cmd in ("phase", "unet-molrg", "rank") and "-out" not in args else [])
+        full = [cmd] + args + (["-out", str(out)] if cmd in ("phase", "unet-molrg", "rank", "images") and "-out" not in args else [])
         code, o, e = run(molrg, full)
         check_error(f"molrg {' '.join(full)}", code, o, e, want, failures)
     for stdin, want in posterior_cases():
@@ -202,7 +222,8 @@ def table(molrg, tmp):
         tried += 1
         code, o, e = run(molrg, args)
         check_error(f"molrg {' '.join(args)}", code, o, e, want, failures)
-    for args in (["-h"], ["help"], ["info", "-h"], ["phase", "--help"], ["rank", "-h"], ["unet-molrg", "-h"], ["merge", "-h"]):
+    for args in (["-h"], ["help"], ["info", "-h"], ["phase", "--help"], ["rank", "-h"], ["unet-molrg", "-h"], ["merge", "-h"],
+                 ["images", "-h"], ["images", "-authors", "-data", "emoji-people", "-h"]):
         tried += 1
         code, o, e = run(molrg, args)
         if code != 0 or any(t in o + e for t in TRACE) or "usage" not in (o + e).lower():
@@ -220,6 +241,10 @@ RESUMABLE = {
                    "fig5a.csv", ["d", "Nk"], ["gl", "dist_gen", "dist_fresh", "loss"], ["steps"]),
     "rank": (["rank", "-nk", "20", "-steps", "40", "-batch", "8", "-noises", "2", "-snapshots", "2", "-quiet"],
              "rank.csv", ["figure", "curve", "i"], ["rank_ratio", "grad_norm"], []),
+    "images": (["images", "-data", "emoji-animals", "-size", "8", "-ns", "16,32", "-held", "16", "-m", "10",
+                "-sample-batch", "10", "-grid", "2", "-steps", "40", "-batch", "8", "-model-channels", "8",
+                "-noises", "1", "-rows", "0", "-quiet"],
+               "images.csv", ["figure", "n", "i"], ["gl", "gl_held", "dist_gen", "loss", "rank"], ["steps"]),
 }
 
 
@@ -314,6 +339,7 @@ def concurrent(molrg, tmp, name):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--table-only", action="store_true", help="only the bad-input table (fast)")
+    ap.add_argument("--only", choices=sorted(RESUMABLE), help="kill/resume and concurrent checks of this command only")
     ap.add_argument("--molrg", default=str(root / ".tools" / "bin" / "molrg"))
     a = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="molrg-reliability-"))
@@ -324,6 +350,8 @@ def main():
         if not a.table_only:
             rng = random.Random(1)
             for name in RESUMABLE:
+                if a.only and name != a.only:
+                    continue
                 f, _ = kill_resume(a.molrg, tmp, name, rng)
                 failures += f
                 failures += concurrent(a.molrg, tmp, name)

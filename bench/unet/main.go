@@ -1,8 +1,9 @@
 //go:build bench
 
 // Command unetbench times training steps of pkg/unet (EDM loss, backward,
-// Adam, EMA) on random 4×4×3 images and prints one JSON line:
-// {"impl":"gomlx","backend":…,"config":…,"batch":…,"steps":…,"params":…,"img_per_s":…}.
+// Adam, EMA) on random S×S×C images (-size, -channels; 4×4×3 MoLRG images by
+// default, 16×16×1 and 16×16×3 for the real-image experiments) and prints one JSON line:
+// {"impl":"gomlx","backend":…,"config":…,"size":…,"channels":…,"batch":…,"steps":…,"params":…,"img_per_s":…}.
 // The backend is the project's (GOMLX_BACKEND selects it). Compilation is
 // excluded: -warmup executions (of -steps-per-exec steps) run before the clock starts.
 //
@@ -23,13 +24,17 @@ import (
 	"time"
 
 	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/experiment/images"
 	"github.com/molrg/molrg/pkg/unet"
 )
 
 var printSteps bool
 
 func main() {
-	config := flag.String("config", "default", "network: default (unet.DefaultConfig(4,3)) or authors (unet.AuthorsConfig(4,3))")
+	config := flag.String("config", "default", "network: default (unet.DefaultConfig(S,C)), authors (unet.AuthorsConfig(S,C)) or images (the U-Net of molrg images: images.DefaultConfig(…).Net at S×S×C)")
+	size := flag.Int("size", 4, "image size S (S×S pixels)")
+	channels := flag.Int("channels", 3, "image channels C (1 gray, 3 RGB)")
+	modelChannels := flag.Int("model-channels", 0, "U-Net base channels (0: the config's)")
 	batch := flag.Int("batch", 64, "images per step")
 	steps := flag.Int("steps", 10, "timed steps (rounded up to a multiple of -steps-per-exec)")
 	warmup := flag.Int("warmup", 2, "untimed executions first (the first compiles)")
@@ -38,22 +43,29 @@ func main() {
 	perExec := flag.Int("steps-per-exec", 0, "optimizer steps per execution (TrainConfig.StepsPerExec; 0: that of DefaultTrainConfig or AuthorsTrainConfig; the pure-Go backend runs 1)")
 	flag.BoolVar(&printSteps, "print-steps", false, "print every timed step's seconds to stderr")
 	flag.Parse()
-	if err := run(*config, *conv, *batch, *steps, *warmup, *nData, *perExec); err != nil {
+	if err := run(*config, *conv, *size, *channels, *modelChannels, *batch, *steps, *warmup, *nData, *perExec); err != nil {
 		fmt.Fprintln(os.Stderr, "unetbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(config, conv string, batch, steps, warmup, nData, perExec int) error {
+func run(config, conv string, size, channels, modelChannels, batch, steps, warmup, nData, perExec int) error {
 	var cfg unet.Config
 	tc := unet.DefaultTrainConfig()
 	switch config {
 	case "default":
-		cfg = unet.DefaultConfig(4, 3)
+		cfg = unet.DefaultConfig(size, channels)
 	case "authors":
-		cfg, tc = unet.AuthorsConfig(4, 3), unet.AuthorsTrainConfig()
+		cfg, tc = unet.AuthorsConfig(size, channels), unet.AuthorsTrainConfig()
+	case "images":
+		ic := images.DefaultConfig("mnist")
+		cfg, tc = ic.Net, ic.Train
+		cfg.ImageSize, cfg.Channels = size, channels
 	default:
-		return fmt.Errorf("-config %q: want default or authors", config)
+		return fmt.Errorf("-config %q: want default, authors or images", config)
+	}
+	if modelChannels > 0 {
+		cfg.ModelChannels = modelChannels
 	}
 	switch conv {
 	case "":
@@ -119,7 +131,7 @@ func run(config, conv string, batch, steps, warmup, nData, perExec int) error {
 	med := times[len(times)/2]
 	out := map[string]any{
 		"impl": "gomlx", "backend": be.String(), "device": info.Device,
-		"config": config, "conv": cfg.Conv.String(), "batch": batch, "steps": steps, "steps_per_exec": k, "warmup_s": warm.Seconds(),
+		"config": config, "size": size, "channels": channels, "model_channels": cfg.ModelChannels, "conv": cfg.Conv.String(), "batch": batch, "steps": steps, "steps_per_exec": k, "warmup_s": warm.Seconds(),
 		"params": net.NumParams(), "seconds": el, "img_per_s": float64(steps*batch) / el,
 		"img_per_s_median": float64(batch) / med,
 	}

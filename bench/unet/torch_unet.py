@@ -1,7 +1,8 @@
 """PyTorch re-implementation of pkg/unet (DDPM++ SongUNet + EDM), for speed comparisons.
 
-Same architecture as pkg/unet for unet.DefaultConfig(4, 3) and
-unet.AuthorsConfig(4, 3): positional noise embedding (EDM PositionalEmbedding,
+Same architecture as pkg/unet for unet.DefaultConfig(S, C) and
+unet.AuthorsConfig(S, C) (S×S×C images, 4×4×3 by default; --model-channels
+overrides the base channels, e.g. 16 for molrg images): positional noise embedding (EDM PositionalEmbedding,
 endpoint=True, max_positions=10000, [sin, cos] order) + 2-layer SiLU MLP,
 UNetBlocks (GroupNorm with min(32, C//4) groups and eps 1e-6, SiLU, affine
 embedding injection, dropout, 3×3 convs, 1×1 skip conv when the shape changes,
@@ -16,6 +17,7 @@ xavier-uniform scheme, different random draws): this compares the work per
 step, not values.
 
 usage: python bench/unet/torch_unet.py --config default|authors --batch 64 --steps 10 [--threads 2]
+       [--size 16 --channels 1 --model-channels 16]   (the real-image runs of molrg images)
 Prints one JSON line {"impl":"torch", …, "params":…, "img_per_s":…}.
 """
 import argparse
@@ -39,16 +41,20 @@ import torch.nn.functional as F  # noqa: E402
 SKIP_SCALE = math.sqrt(0.5)
 
 
-def config(name):
-    """pkg/unet DefaultConfig(4, 3) / AuthorsConfig(4, 3)."""
-    c = dict(image_size=4, channels=3, model_channels=32, channel_mult=[1, 2],
+def config(name, size=4, channels=3, model_channels=0):
+    """pkg/unet DefaultConfig(size, channels) / AuthorsConfig(size, channels) (4×4×3 by default)."""
+    c = dict(image_size=size, channels=channels, model_channels=32, channel_mult=[1, 2],
              channel_mult_emb=4, channel_mult_noise=1, num_blocks=1,
              attn_resolutions=[], dropout=0.10, sigma_data=0.5)
     if name == "authors":
         c.update(model_channels=128, channel_mult=[2, 2, 2], num_blocks=4,
                  attn_resolutions=[16], dropout=0.13)
+    elif name == "images":  # images.DefaultConfig(data).Net: 16 base channels, no dropout
+        c.update(model_channels=16, dropout=0.0)
     elif name != "default":
-        raise SystemExit(f"--config {name!r}: want default or authors")
+        raise SystemExit(f"--config {name!r}: want default, authors or images")
+    if model_channels > 0:
+        c["model_channels"] = model_channels
     return c
 
 
@@ -206,10 +212,13 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--n", type=int, default=1024)
+    ap.add_argument("--size", type=int, default=4, help="image size S (S×S)")
+    ap.add_argument("--channels", type=int, default=3, help="image channels C")
+    ap.add_argument("--model-channels", type=int, default=0, help="base channels (0: the config's)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    c = config(a.config)
+    c = config(a.config, a.size, a.channels, a.model_channels)
     net = UNet(c)
     net.train()
     params = [p for p in net.parameters()]
@@ -249,7 +258,8 @@ def main():
     el = sum(times)
     med = sorted(times)[len(times) // 2]
     print(json.dumps(dict(impl="torch", backend="torch-cpu", torch=torch.__version__, threads=a.threads,
-                          config=a.config, batch=a.batch, steps=a.steps,
+                          config=a.config, size=a.size, channels=a.channels, model_channels=c["model_channels"],
+                          batch=a.batch, steps=a.steps,
                           params=sum(p.numel() for p in params), seconds=el,
                           img_per_s=a.steps * a.batch / el, img_per_s_median=a.batch / med)))
 

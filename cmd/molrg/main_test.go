@@ -58,6 +58,7 @@ func TestFlagErrorsOnce(t *testing.T) {
 		"phase":      func(a []string, o, e *bytes.Buffer) error { return runPhase(a, o, e) },
 		"unet-molrg": func(a []string, o, e *bytes.Buffer) error { return runFig5a(a, o, e) },
 		"rank":       func(a []string, o, e *bytes.Buffer) error { return runRank(a, o, e) },
+		"images":     func(a []string, o, e *bytes.Buffer) error { return runImages(a, o, e) },
 	} {
 		var out, errb bytes.Buffer
 		if err := run([]string{"-h"}, &out, &errb); err != nil || !strings.Contains(errb.String(), "usage: molrg "+name) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/molrg/molrg/pkg/experiment/fig5a"
+	"github.com/molrg/molrg/pkg/experiment/images"
 	"github.com/molrg/molrg/pkg/phase"
 	"github.com/molrg/molrg/pkg/results"
 )
@@ -18,8 +19,8 @@ func init() {
 
 const mergeUsage = `usage: molrg merge -out FOLDER SHARD.csv ...
 
-Joins the results tables that the shards of one sweep wrote (molrg phase or
-unet-molrg with -shard i/n, each into its own folder) into FOLDER, after
+Joins the results tables that the shards of one sweep wrote (molrg phase, unet-molrg or images with -shard i/n, each into
+its own folder) into FOLDER, after
 checking that they are shards 0 … n−1 of the same sweep: same settings, same
 backend, and identical rows where two shards hold the same run. Then run the
 sweep's command with -plot-only -out FOLDER to draw the figures. Merging
@@ -34,6 +35,41 @@ var mergeable = map[string]func(out string, shards []string) (int, error){
 	"fig5a.csv": func(out string, shards []string) (int, error) {
 		return results.Merge(out, shards, func(r fig5a.Row) string { return fmt.Sprint(r.D, "/", r.Nk) })
 	},
+	"images.csv": mergeImages,
+}
+
+// mergeImages joins the shards of a molrg images sweep and copies their
+// generated samples (samples/n<N>.json, for the samples figure) beside
+// the merged table.
+func mergeImages(out string, shards []string) (int, error) {
+	n, err := results.Merge(out, shards, func(r images.Row) string { return fmt.Sprint(r.Figure, "/", r.N, "/", r.Index) })
+	if err != nil {
+		return n, err
+	}
+	dst := filepath.Join(filepath.Dir(out), "samples")
+	for _, s := range shards {
+		files, _ := filepath.Glob(filepath.Join(filepath.Dir(s), "samples", "n*.json"))
+		for _, f := range files {
+			target := filepath.Join(dst, filepath.Base(f))
+			if _, err := os.Stat(target); err == nil {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				return n, err
+			}
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				return n, err
+			}
+			if err := os.WriteFile(target+".tmp", b, 0o644); err != nil {
+				return n, err
+			}
+			if err := os.Rename(target+".tmp", target); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
 }
 
 func runMerge(args []string, stdout, stderr io.Writer) error {
@@ -57,7 +93,7 @@ func runMerge(args []string, stdout, stderr io.Writer) error {
 	name := filepath.Base(shards[0])
 	merge, ok := mergeable[name]
 	if !ok {
-		return fmt.Errorf("%s: molrg merge joins phase.csv or fig5a.csv tables", shards[0])
+		return fmt.Errorf("%s: molrg merge joins phase.csv, fig5a.csv or images.csv tables", shards[0])
 	}
 	for _, s := range shards[1:] {
 		if filepath.Base(s) != name {

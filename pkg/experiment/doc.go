@@ -7,7 +7,10 @@
 //   - fig5a: Figure 5(a), the GL score of U-Nets trained on MoLRG data
 //     against N_k/d;
 //   - rank: Figures 3(b) and 7, the numerical rank of denoisers' Jacobians
-//     along the sampling trajectory.
+//     along the sampling trajectory;
+//   - images: Figures 5(b) and 3(a), U-Nets trained on N real images (MNIST,
+//     Fashion-MNIST, emoji): the image GL score against N with its
+//     calibration, and the rank of the generalizing U-Net's Jacobian.
 //
 // (Figures 4 and 8, the phase transition, are package phase.)
 //

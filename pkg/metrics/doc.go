@@ -9,6 +9,10 @@
 //   - ImageGL (Figure 5b): GL = 1 − (1/M)Σ_j 1[max_i ⟨f(x̂_j), f(x⁽ⁱ⁾)⟩ > 0.6]
 //     with an L2-normalized copy-detection descriptor f (SSCD in the paper;
 //     pluggable here, identity by default).
+//   - RatioGL and CopyTest (the project's Figure 5b): the relative
+//     nearest-neighbour copy test, a copy when ρ_k = d₁/((1/k)Σ_{j≤k} d_j)
+//     < τ (k = 5, τ = 1/3), which does not drift with the size of the
+//     training set; CopyTest also runs the cosine test with a descriptor.
 //   - NumericalRank (eq. 46): the number of singular values holding a fraction
 //     (0.99 in the paper) of the Frobenius norm, used for the rank of the
 //     denoiser's Jacobian in Figures 3 and 7.
