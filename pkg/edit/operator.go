@@ -83,11 +83,11 @@ func (o *operator) graph(x, sigma, mask, v *Node) []*Node {
 		return Reshape(ConvertDType(y, dtypes.Float64), p, n)
 	}
 	y := denoise(xr)
-	w := ZerosLike(v)                                       // the point where g(w) = Jᵀw is linearized (g is linear)
-	g := Gradient(ReduceAllSum(Mul(y, w)), xr)[0]           // row b: Jᵀw_b
-	jv := Gradient(ReduceAllSum(Mul(g, v)), w)[0]           // row b: J v_b (double VJP)
-	u := StopGradient(Mul(jv, InsertAxes(mask, 0)))         // A v_b = diag(m) J v_b
-	z := Gradient(ReduceAllSum(Mul(y, u)), xr)[0]           // row b: Jᵀ u_b = AᵀA v_b
+	w := ZerosLike(v)                               // the point where g(w) = Jᵀw is linearized (g is linear)
+	g := Gradient(ReduceAllSum(Mul(y, w)), xr)[0]   // row b: Jᵀw_b
+	jv := Gradient(ReduceAllSum(Mul(g, v)), w)[0]   // row b: J v_b (double VJP)
+	u := StopGradient(Mul(jv, InsertAxes(mask, 0))) // A v_b = diag(m) J v_b
+	z := Gradient(ReduceAllSum(Mul(y, u)), xr)[0]   // row b: Jᵀ u_b = AᵀA v_b
 	return []*Node{u, z}
 }
 

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/molrg/molrg/pkg/backend"
-	"github.com/molrg/molrg/pkg/experiment"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/molrg/molrg/pkg/backend"
+	"github.com/molrg/molrg/pkg/experiment"
 	"gonum.org/v1/gonum/mat"
 )
 
