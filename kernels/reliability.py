@@ -54,6 +54,13 @@ def flag_cases():
                                  ["-shard", "1/1"], ["-seed", "x"], ["-channels", "6"]]},
         "rank": {"ints": ["d", "noises", "nk", "steps", "batch", "snapshots", "snapshot-every"], "lists": [],
                  "floats": ["frac"], "other": [["-out", ""], ["-d", "30"], ["-frac", "1.5"], ["-noises", "100000"]]},
+        "edit": {"ints": ["r", "max-iter", "inv-steps", "steps", "batch", "size", "n", "d", "channels"], "lists": [],
+                 "floats": ["t", "xi", "tol"],
+                 "other": [["-index", "-1"], ["-index", "100000"], ["-null-rank", "-1"], ["-null-rank", "256"],
+                           ["-oversample", "-1"], ["-held", "-1"], ["-source", "web"], ["-mask", "1,2"],
+                           ["-mask", "0,0,99,4"], ["-mask", "alpha"], ["-mask", "3,3,1,1"], ["-method", "lanczos"],
+                           ["-data", "imagenet"], ["-truth", "-data", "mnist"], ["-out", ""], ["-seed", "x"],
+                           ["-r", "100000"], ["-t", "0"], ["-xi", "0"], ["-tol", "1"], ["-index", "x"]]},
     }
     for cmd, spec in per_command.items():
         for f in spec["ints"]:
@@ -74,6 +81,9 @@ def flag_cases():
         cases.append((cmd, ["-nope"], "-nope"))
         cases.append((cmd, ["stray"], "stray"))
         cases.append((cmd, ["-plot-only", "-out", "/nonexistent/folder"], "/nonexistent/folder"))
+    cases.append(("edit", ["-png", "/nonexistent/x.png"], "/nonexistent/x.png"))
+    cases.append(("edit", ["-classes", "nosuchclass"], "nosuchclass"))
+    cases.append(("edit", ["-data", "molrg", "-source", "png", "-png", "/nonexistent/x.png"], "-source"))
     cases.append(("info", ["-x"], "-x"))
     cases.append(("info", ["extra"], "extra"))
     cases.append(("merge", [], "-out"))
@@ -178,7 +188,7 @@ def table(molrg, tmp):
     for cmd, args, want in flag_cases():
         tried += 1
         out = tmp / f"out{tried}"
-        full = [cmd] + args + (["-out", str(out)] if cmd in ("phase", "unet-molrg", "rank") and "-out" not in args else [])
+        full = [cmd] + args + (["-out", str(out)] if cmd in ("phase", "unet-molrg", "rank", "edit") and "-out" not in args else [])
         code, o, e = run(molrg, full)
         check_error(f"molrg {' '.join(full)}", code, o, e, want, failures)
     for stdin, want in posterior_cases():
@@ -202,7 +212,8 @@ def table(molrg, tmp):
         tried += 1
         code, o, e = run(molrg, args)
         check_error(f"molrg {' '.join(args)}", code, o, e, want, failures)
-    for args in (["-h"], ["help"], ["info", "-h"], ["phase", "--help"], ["rank", "-h"], ["unet-molrg", "-h"], ["merge", "-h"]):
+    for args in (["-h"], ["help"], ["info", "-h"], ["phase", "--help"], ["rank", "-h"], ["unet-molrg", "-h"], ["merge", "-h"],
+                 ["edit", "-h"]):
         tried += 1
         code, o, e = run(molrg, args)
         if code != 0 or any(t in o + e for t in TRACE) or "usage" not in (o + e).lower():
@@ -220,6 +231,8 @@ RESUMABLE = {
                    "fig5a.csv", ["d", "Nk"], ["gl", "dist_gen", "dist_fresh", "loss"], ["steps"]),
     "rank": (["rank", "-nk", "20", "-steps", "40", "-batch", "8", "-noises", "2", "-snapshots", "2", "-quiet"],
              "rank.csv", ["figure", "curve", "i"], ["rank_ratio", "grad_norm"], []),
+    "edit": (["edit", "-truth", "-t", "0.2,0.5,0.7", "-quiet"],
+             "edit.csv", ["kind", "t", "direction", "xi"], ["value", "off_subspace"], ["i"]),
 }
 
 

@@ -209,10 +209,11 @@ func (c *Config) Validate() error {
 }
 
 func (c *Config) validateData() error {
+	if c.D < 1 || experiment.NumComponents*c.D > experiment.Dim {
+		return param.Errorf("editing", "D", c.D, "1 ≤ d ≤ %d", experiment.Dim/experiment.NumComponents)
+	}
 	if c.Data == MoLRG {
 		switch {
-		case c.D < 1 || experiment.NumComponents*c.D > experiment.Dim:
-			return param.Errorf("editing", "D", c.D, "1 ≤ d ≤ %d", experiment.Dim/experiment.NumComponents)
 		case c.Denoiser != DenoiserUNet && c.Denoiser != DenoiserTruth:
 			return param.Errorf("editing", "Denoiser", c.Denoiser, "unet or truth")
 		case c.Source == SourcePNG:
