@@ -15,7 +15,7 @@ import (
 
 // Row is one line of the results table.
 type Row struct {
-	Kind       string  `csv:"kind"`         // image, triplet, linearity or edit
+	Kind       string  `csv:"kind"`         // image, triplet, direction, linearity or edit
 	T          float64 `csv:"t"`            // edit time t/t_max
 	Sigma      float64 `csv:"sigma"`        // σ_t
 	Direction  string  `csv:"direction"`    // v1 … vr or random; image rows: input, x_t, clean
@@ -27,7 +27,7 @@ type Row struct {
 	Seconds    float64 `csv:"seconds"`      // triplet: time of the SVD (as computed, before caching)
 	Iterations int     `csv:"iterations"`   // triplet: subspace-iteration steps (0: full SVD)
 	Method     string  `csv:"method"`       // triplet: full, iterate or random
-	Pixels     string  `csv:"pixels"`       // edit and image rows: the image, n values, channels last
+	Pixels     string  `csv:"pixels"`       // edit, image and direction rows: the image (or direction), n values, channels last
 }
 
 // Row kinds and image names.
@@ -35,6 +35,7 @@ const (
 	KindImage     = "image"
 	KindTriplet   = "triplet"
 	KindLinearity = "linearity"
+	KindDirection = "direction"
 	KindEdit      = "edit"
 
 	imageInput = "input"
@@ -149,6 +150,7 @@ type Edits struct {
 	Iterations            int
 	Seconds               float64
 	Input, Xt, Clean      []float64     // the inverted image (nil for a fresh sample), x_t, x_t continued unedited
+	Vectors               [][]float64   // the editing directions (unit vectors), in the order of Directions
 	Directions            []string      // v1 … vr, random: the grid's rows
 	Xi                    []float64     // the grid's columns
 	Images                [][][]float64 // [direction][ξ]: x_t + ξ·direction continued to t = 0
@@ -157,6 +159,8 @@ type Edits struct {
 	RandomOff             float64       // MoLRG: sin∠(random direction, x_t's component)
 	LinXi                 []float64     // strengths of the first-order errors
 	Linearity             [][]float64   // [i][ξ]: ε_i(ξ)
+
+	vecNames []string // the directions of Vectors as read
 }
 
 // Read reads the results table a run wrote in dir.
@@ -230,6 +234,13 @@ func fromRows(rows []Row, shape []int) (*Result, error) {
 				e.Linearity[row.I-1] = append(e.Linearity[row.I-1], math.NaN())
 			}
 			e.Linearity[row.I-1][j] = row.Value
+		case KindDirection:
+			px, err := parsePixels(row.Pixels)
+			if err != nil {
+				return nil, err
+			}
+			e.Vectors = append(e.Vectors, px)
+			e.vecNames = append(e.vecNames, row.Direction)
 		case KindEdit:
 			i := slices.Index(e.Directions, row.Direction)
 			if i < 0 {
@@ -255,9 +266,21 @@ func fromRows(rows []Row, shape []int) (*Result, error) {
 	for _, t := range order {
 		e := byT[t]
 		e.sortXi()
+		e.orderVectors()
 		res.Times = append(res.Times, *e)
 	}
 	return res, nil
+}
+
+// orderVectors puts Vectors in the order of Directions.
+func (e *Edits) orderVectors() {
+	out := make([][]float64, len(e.Directions))
+	for i, name := range e.Directions {
+		if j := slices.Index(e.vecNames, name); j >= 0 {
+			out[i] = e.Vectors[j]
+		}
+	}
+	e.Vectors, e.vecNames = out, nil
 }
 
 // sortXi puts the grid's columns and the errors' strengths in increasing

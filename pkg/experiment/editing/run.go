@@ -104,7 +104,7 @@ func (r *runner) count(kind string, t float64) int {
 // the edit grid.
 func (r *runner) done(t float64) int {
 	n := 0
-	if r.count(KindTriplet, t) == r.c.R+1 && r.count(KindLinearity, t) == r.c.R*len(linXi(r.c.Xi)) {
+	if r.count(KindTriplet, t) == r.c.R+1 && r.count(KindDirection, t) == r.c.R+1 && r.count(KindLinearity, t) == r.c.R*len(linXi(r.c.Xi)) {
 		n++
 	}
 	if r.count(KindEdit, t) == (r.c.R+1)*len(r.c.Xi) {
@@ -228,7 +228,7 @@ func (r *runner) time(t float64) error {
 		}
 		random = mat.Col(nil, 0, pr)
 	}
-	if r.count(KindTriplet, t) < c.R+1 || r.count(KindLinearity, t) < c.R*len(linXi(c.Xi)) {
+	if r.done(t) == 0 || r.count(KindTriplet, t) < c.R+1 || r.count(KindDirection, t) < c.R+1 {
 		r.counter.Stage(fmt.Sprintf("t = %g·t_max: first-order errors", t))
 		lin, err := r.editor.Linearity(l, &edit.Triplets{Values: tr.Values, Q: q, V: v}, mask, linXi(c.Xi))
 		if err != nil {
@@ -241,6 +241,14 @@ func (r *runner) time(t float64) error {
 		}
 		rows = append(rows, Row{Kind: KindTriplet, T: t, Sigma: l.Sigma, Direction: randomName, Xi: math.NaN(), Value: math.NaN(),
 			Residual: math.NaN(), Off: r.off(k, random), Method: "random"})
+		for i := range c.R + 1 {
+			d, name := random, randomName
+			if i < c.R {
+				d, name = mat.Col(nil, i, dirs), dirName(i)
+			}
+			rows = append(rows, Row{Kind: KindDirection, T: t, Sigma: l.Sigma, Direction: name, I: (i + 1) % (c.R + 1), Xi: math.NaN(),
+				Value: norm(d), Residual: math.NaN(), Off: r.off(k, d), Pixels: formatPixels(d)})
+		}
 		for i := range lin {
 			for j, x := range linXi(c.Xi) {
 				rows = append(rows, Row{Kind: KindLinearity, T: t, Sigma: l.Sigma, Direction: dirName(i), I: i + 1, Xi: x, Value: lin[i][j],
