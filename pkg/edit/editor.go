@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/gomlx/compute"
 	"github.com/molrg/molrg/pkg/diffusion"
 	"github.com/molrg/molrg/pkg/experiment"
+	"github.com/molrg/molrg/pkg/jacobian"
 	"github.com/molrg/molrg/pkg/param"
 	"github.com/molrg/molrg/pkg/sampler"
 	"gonum.org/v1/gonum/mat"
@@ -22,6 +24,9 @@ type Editor struct {
 	n    int
 	smp  *sampler.Sampler
 	op   *operator
+
+	mu  sync.Mutex
+	jac map[int]*jacobian.Computer // by rows per pass
 }
 
 // New returns an Editor for the denoiser spec, whose samples have n values.

@@ -148,7 +148,7 @@ func (e *Editor) fullSVD(x []float64, sigma float64, o SVDOptions) (*Triplets, e
 	if rows == 0 {
 		rows = min(e.n, 64)
 	}
-	c, err := jacobian.New(e.be, e.spec.D, jacobian.Options{Shape: e.spec.Shape, DType: e.spec.DType, Rows: rows, Store: e.spec.Store})
+	c, err := e.jacobian(rows)
 	if err != nil {
 		return nil, err
 	}
@@ -175,6 +175,25 @@ func (e *Editor) fullSVD(x []float64, sigma float64, o SVDOptions) (*Triplets, e
 	aq.Mul(a.T(), t.Q)
 	t.Residual = residuals(&aq, t.V, t.Values)
 	return t, nil
+}
+
+// jacobian returns the Editor's Jacobian computer for rows rows per pass
+// (compiled once, kept for the next calls).
+func (e *Editor) jacobian(rows int) (*jacobian.Computer, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if c, ok := e.jac[rows]; ok {
+		return c, nil
+	}
+	c, err := jacobian.New(e.be, e.spec.D, jacobian.Options{Shape: e.spec.Shape, DType: e.spec.DType, Rows: rows, Store: e.spec.Store})
+	if err != nil {
+		return nil, err
+	}
+	if e.jac == nil {
+		e.jac = map[int]*jacobian.Computer{}
+	}
+	e.jac[rows] = c
+	return c, nil
 }
 
 // residuals returns ‖(Aᵀq_i) − ς_i v_i‖ for the columns of atq = AᵀQ.
