@@ -82,7 +82,7 @@ func runFig5a(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(c.Validate()); err != nil {
 			return err
 		}
-		c.Progress = reporter(stderr, *quiet)
+		c.Progress, c.Log = reporter(stderr, *quiet), stderr
 		fmt.Fprintf(stdout, "unet-molrg: U-Net of %s parameters; %d steps of batch %d per point; d %s, N_k/d %v%s; results in %s\n",
 			paramCount(c.Net), c.Train.TotalSteps, c.Train.BatchSize, formatInts(c.Dims), floatList{&c.Ratios}, shardNote(c.Shard), c.Dir)
 		ctx, stop := interruptible()

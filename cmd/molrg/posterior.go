@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/molrg/molrg/pkg/memlimit"
 	"github.com/molrg/molrg/pkg/molrg"
 	"gonum.org/v1/gonum/mat"
 )
@@ -40,7 +42,16 @@ Input (one JSON object):
   }
 Output:
   {"posterior_mean": [[...], ...], "score": [[...], ...], "weights": [[...], ...]}
-  one row per point (n, n and K numbers).
+  one row per point (n, n and K numbers). Every row of posterior_mean and
+  score is accurate to relative error 1e-10 (Euclidean norm of the row),
+  every weight to 1e-10, at any s and sigma: points within rounding of a
+  subspace at tiny sigma are recomputed in multi-precision arithmetic. When
+  a result is finite but outside float64 (e.g. the score at s = 1e-200) the
+  command fails with an error naming the point and the parameters instead.
+
+Limits: the input may take at most 1/32 of the available memory (and 1 GiB);
+the computation and the output at most half of it; n ≤ 100000 and
+d_k ≤ 1000.
 
 Example:
   echo '{"bases": [[[1,0,0]], [[0,1,0],[0,0,1]]], "pi": [0.3, 0.7],
@@ -83,19 +94,78 @@ func runPosterior(args []string, stdin io.Reader, stdout, stderr io.Writer) erro
 		defer f.Close()
 		r = f
 	}
-	p, err := readPosteriorProblem(r)
+	out, err := posteriorJSON(r, *indent)
 	if err != nil {
 		return err
+	}
+	_, err = stdout.Write(out)
+	return err
+}
+
+// posteriorJSON reads a problem and returns the JSON answer (with a final
+// newline): what molrg posterior prints.
+func posteriorJSON(r io.Reader, indent bool) ([]byte, error) {
+	limit := posteriorInputLimit()
+	p, err := readPosteriorProblem(&limitedReader{r: r, left: limit, limit: limit})
+	if err != nil {
+		return nil, err
 	}
 	ans, err := solvePosterior(p)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	enc := json.NewEncoder(stdout)
-	if *indent {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	if indent {
 		enc.SetIndent("", "  ")
 	}
-	return enc.Encode(ans)
+	if err := enc.Encode(ans); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Sane limits on the problem's sizes (the paper's experiments have n = 48).
+const (
+	maxPosteriorN = 100000
+	maxPosteriorD = 1000
+)
+
+// posteriorInputLimit is the largest problem text accepted: decoding JSON
+// numbers into [][]float64 takes up to ≈ 12 bytes per byte of text (a number
+// "0," becomes 8 bytes, a point "[0]," 32, plus slice growth and the
+// decoder's buffer), so the text may take 1/32 of the available memory, and
+// at most 1 GiB.
+func posteriorInputLimit() int64 {
+	return min(int64(memlimit.Budget()/16), 1<<30)
+}
+
+var errInputTooLarge = errors.New("input too large")
+
+// limitedReader returns errInputTooLarge once more than limit bytes are read.
+type limitedReader struct {
+	r           io.Reader
+	left, limit int64
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if l.left <= 0 { // at the limit: is there more?
+		var b [1]byte
+		n, err := l.r.Read(b[:])
+		if n > 0 {
+			return 0, errInputTooLarge
+		}
+		return 0, err
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
 }
 
 // readPosteriorProblem decodes exactly one JSON object with known fields.
@@ -104,6 +174,11 @@ func readPosteriorProblem(r io.Reader) (*posteriorProblem, error) {
 	dec.DisallowUnknownFields()
 	var p posteriorProblem
 	if err := dec.Decode(&p); err != nil {
+		if l, ok := r.(*limitedReader); ok && errors.Is(err, errInputTooLarge) {
+			a, _ := memlimit.Available()
+			return nil, fmt.Errorf("reading the problem: the input is larger than %s, the limit (1/32 of the %s of memory available, at most 1 GiB); split the points into several problems",
+				memlimit.Bytes(uint64(l.limit)), memlimit.Bytes(a))
+		}
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("reading the problem: empty input, want a JSON object (see molrg posterior --help)")
 		}
@@ -142,30 +217,92 @@ func solvePosterior(p *posteriorProblem) (*posteriorAnswer, error) {
 	if len(p.Points) == 0 {
 		return nil, errors.New(`"points" is missing or empty, want at least one point x_t of length n`)
 	}
-	xt := mat.NewDense(len(p.Points), n, nil)
 	for i, x := range p.Points {
 		if len(x) != n {
 			return nil, fmt.Errorf(`"points"[%d] has length %d, want n = %d (the length of the basis vectors)`, i, len(x), n)
 		}
+	}
+	if err := checkPosteriorMemory(len(p.Points), n, bases); err != nil {
+		return nil, err
+	}
+	xt := mat.NewDense(len(p.Points), n, nil)
+	for i, x := range p.Points {
 		xt.SetRow(i, x)
 	}
 	m, err := molrg.FromBases(bases, p.Pi)
 	if err != nil {
 		return nil, err
 	}
-	w, err := m.Weights(xt, s, *p.Sigma)
+	post, err := m.Posterior(xt, s, *p.Sigma)
 	if err != nil {
-		return nil, err
+		return nil, posteriorError(err, s, *p.Sigma)
 	}
-	pm, err := m.PosteriorMean(xt, s, *p.Sigma)
-	if err != nil {
-		return nil, err
+	return &posteriorAnswer{PosteriorMean: rows(post.Mean), Score: rows(post.Score), Weights: rows(post.Weights)}, nil
+}
+
+// checkPosteriorMemory refuses a problem whose computation and output would
+// take more than half the available memory: the points, the three outputs
+// (as matrices and as rows), the JSON text of the answer (≤ 26 bytes a
+// number, doubled by buffer growth) and, per component, the basis, its
+// orthonormalisation and Gram matrices.
+func checkPosteriorMemory(points, n int, bases []*mat.Dense) error {
+	k := uint64(len(bases))
+	np, nn := uint64(points), uint64(n)
+	perPoint := 8*(3*nn+k)*2 + 3*24 + 2*26*(2*nn+k)
+	need := np * perPoint
+	dims := make([]int, len(bases))
+	for i, u := range bases {
+		_, dims[i] = u.Dims()
 	}
-	sc, err := m.Score(xt, s, *p.Sigma)
-	if err != nil {
-		return nil, err
+	basesNeed := basesBytes(n, dims)
+	if err := memlimit.Check(fmt.Sprintf(`"points" (%d points of length n = %d, K = %d components)`, points, n, k), need+basesNeed); err != nil {
+		if basesNeed > need {
+			return memlimit.Check(fmt.Sprintf(`"bases" (n = %d, K = %d)`, n, k), need+basesNeed)
+		}
+		return fmt.Errorf("%w; split the points into several problems", err)
 	}
-	return &posteriorAnswer{PosteriorMean: rows(pm), Score: rows(sc), Weights: rows(w)}, nil
+	return nil
+}
+
+// basesBytes bounds the memory the bases take once decoded: per component
+// the n×d_k matrix, its copy in the model, the orthonormalisation (three
+// n×d_k and four d_k×d_k matrices) and the Gram check.
+func basesBytes(n int, dims []int) uint64 {
+	total := uint64(0)
+	for _, d := range dims {
+		nd, dd := uint64(n)*uint64(d), uint64(d)*uint64(d)
+		total += 8 * (6*nd + 5*dd)
+	}
+	return total
+}
+
+// posteriorError restates the errors of the computation with the names of
+// the JSON fields.
+func posteriorError(err error, s, sigma float64) error {
+	var re *molrg.RangeError
+	if errors.As(err, &re) {
+		grow, param := "grows", "a larger"
+		if !re.Overflow() {
+			grow, param = "shrinks", "a smaller"
+		}
+		limit := "beyond the largest float64 (1.8e308)"
+		if !re.Overflow() {
+			limit = fmt.Sprintf("below the smallest normal float64 (2.2e-308), too small to print to relative accuracy %g", molrg.Tolerance)
+		}
+		what := fmt.Sprintf(`|x|/s: use %s "s" (now %g)`, param, re.S)
+		switch re.Quantity {
+		case "score":
+			what = fmt.Sprintf(`|x|/(s²σ²) off the subspaces and |x|/(s²(1+σ²)) on them: use %s "s" (now %g) or "sigma" (now %g)`, param, re.S, re.Sigma)
+		case "log density":
+			what = fmt.Sprintf(`|x|²/(s²σ²): use %s "s" (now %g) or "sigma" (now %g)`, param, re.S, re.Sigma)
+		}
+		return fmt.Errorf(`"points"[%d]: the %s would be ≈ 1e%+.0f, %s; it %s like %s`, re.Row, re.Quantity, re.Log10, limit, grow, what)
+	}
+	var ae *molrg.AccuracyError
+	if errors.As(err, &ae) {
+		return fmt.Errorf(`"points"[%d]: the %s cannot be computed to accuracy %g at "s" = %g, "sigma" = %g: %s`, ae.Row, ae.Quantity, molrg.Tolerance, s, sigma, ae.Reason)
+	}
+	return err
 }
 
 // posteriorBases turns the column lists of "bases" into n×d_k matrices,
@@ -178,6 +315,19 @@ func posteriorBases(in [][][]float64) ([]*mat.Dense, int, error) {
 		return nil, 0, errors.New(`"bases"[0] has no column vector or an empty one, want 1 ≤ d_k ≤ n columns of length n ≥ 1`)
 	}
 	n := len(in[0][0])
+	if n > maxPosteriorN {
+		return nil, 0, fmt.Errorf(`"bases"[0][0] has length n = %d, the limit is n ≤ %d`, n, maxPosteriorN)
+	}
+	dims := make([]int, len(in))
+	for k, cols := range in {
+		if len(cols) > maxPosteriorD {
+			return nil, 0, fmt.Errorf(`"bases"[%d] has d_%d = %d column vectors, the limit is d_k ≤ %d`, k, k, len(cols), maxPosteriorD)
+		}
+		dims[k] = len(cols)
+	}
+	if err := memlimit.Check(fmt.Sprintf(`"bases" (K = %d, n = %d)`, len(in), n), basesBytes(n, dims)); err != nil {
+		return nil, 0, err
+	}
 	bases := make([]*mat.Dense, len(in))
 	for k, cols := range in {
 		if len(cols) == 0 {

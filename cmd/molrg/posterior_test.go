@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -170,4 +172,183 @@ func TestPosteriorMalformed(t *testing.T) {
 	if err := runPosterior([]string{"-in", filepath.Join(t.TempDir(), "missing.json")}, strings.NewReader(""), &out, &out); err == nil || !strings.Contains(err.Error(), "-in") {
 		t.Errorf("missing -in file: error %v", err)
 	}
+}
+
+// TestPosteriorTinySigma: the reported failures. On the line span{e₁} the
+// exact score of x = e₁ is −x/(1+σ²) at every σ; the old command printed
+// −1.0000889 at σ = 1e-6, 0 at σ ≤ 1e-8 and NaN errors further down. A line
+// given by a rounded basis ((1, 1, 0)/√2 to 16 digits) spans exactly the
+// points (t, t, 0), which must get the same answer.
+func TestPosteriorTinySigma(t *testing.T) {
+	for _, c := range []struct {
+		basis, point string
+		x            []float64
+	}{
+		{"[[1,0,0]]", "[1,0,0]", []float64{1, 0, 0}},
+		{"[[0.7071067811865476,0.7071067811865476,0]]", "[1,1,0]", []float64{1, 1, 0}},
+		{"[[0.7071067811865476,0.7071067811865476,0]]", "[-3e-200,-3e-200,0]", []float64{-3e-200, -3e-200, 0}},
+	} {
+		for _, sg := range []float64{1, 1e-6, 1e-7, 1e-8, 1e-10, 1e-100, 1e-155, 1e-300, 5e-324} {
+			in := fmt.Sprintf(`{"bases":[%s],"sigma":%g,"points":[%s]}`, c.basis, sg, c.point)
+			var out bytes.Buffer
+			if err := runPosterior(nil, strings.NewReader(in), &out, io.Discard); err != nil {
+				if strings.Contains(err.Error(), "below the smallest normal") && c.x[0] == -3e-200 {
+					continue // the score −x is fine, but the input itself may not be
+				}
+				t.Errorf("%s: %v", in, err)
+				continue
+			}
+			var ans posteriorAnswer
+			if err := json.Unmarshal(out.Bytes(), &ans); err != nil {
+				t.Fatal(err)
+			}
+			for j, v := range c.x {
+				want := -v / (1 + sg*sg)
+				if d := math.Abs(ans.Score[0][j] - want); d > 1e-10*math.Abs(c.x[0]) {
+					t.Errorf("%s: score %v, want %v (−x/(1+σ²))", in, ans.Score[0], want)
+					break
+				}
+				if d := math.Abs(ans.PosteriorMean[0][j] + want); d > 1e-10*math.Abs(c.x[0]) {
+					t.Errorf("%s: posterior_mean %v, want x/(1+σ²)", in, ans.PosteriorMean[0])
+					break
+				}
+			}
+		}
+	}
+}
+
+// TestPosteriorOutOfRange: finite inputs whose exact answer is not a finite
+// float64 give an error naming the point and the parameter to change; finite
+// inputs whose answer is representable give it (|x| = 1e300 used to overflow
+// ‖x‖²).
+func TestPosteriorOutOfRange(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{`{"bases":[[[1,0,0]]],"sigma":1,"s":1e-200,"points":[[1,0,0]]}`, []string{`"points"[0]`, "score", "1e+400", `larger "s" (now 1e-200)`, `"sigma" (now 1)`}},
+		{`{"bases":[[[1,0,0]]],"sigma":1e-155,"points":[[0,0,0],[0,1,0]]}`, []string{`"points"[1]`, "score", "1e+310", "beyond the largest float64"}},
+		{`{"bases":[[[1,0,0]]],"sigma":1,"s":1e-310,"points":[[1,0,0]]}`, []string{`"points"[0]`, "posterior mean", `"s" (now 1e-310)`}},
+		{`{"bases":[[[1,0,0]]],"sigma":1,"s":1e200,"points":[[1,0,0]]}`, []string{`"points"[0]`, "score", "1e-400", "below the smallest normal", `smaller "s" (now 1e+200)`}},
+		{`{"bases":[[[1,0,0]]],"sigma":1e400,"points":[[1,0,0]]}`, []string{"sigma", "1e400"}},
+	} {
+		var out bytes.Buffer
+		err := runPosterior(nil, strings.NewReader(c.in), &out, io.Discard)
+		if err == nil {
+			t.Errorf("%s: no error, output %s", c.in, out.String())
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: error %q does not contain %q", c.in, err, w)
+			}
+		}
+		if out.Len() != 0 {
+			t.Errorf("%s: output %q despite the error", c.in, out.String())
+		}
+	}
+	var out bytes.Buffer
+	in := `{"bases":[[[1,0,0]],[[0,1,0]]],"sigma":1,"points":[[1e300,0,0],[3e200,1e200,-1e-300]]}`
+	if err := runPosterior(nil, strings.NewReader(in), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var ans posteriorAnswer
+	if err := json.Unmarshal(out.Bytes(), &ans); err != nil {
+		t.Fatal(err)
+	}
+	// Row 0 is on the line (w = 1): score −x/2. Row 1: w_line = 1 (φ‖a‖² gap 4e400).
+	if ans.Score[0][0] != -5e299 || ans.Weights[1][0] != 1 || math.Abs(ans.Score[1][1]+1e200)/1e200 > 1e-15 {
+		t.Errorf("|x| ~ 1e300: %s", out.String())
+	}
+}
+
+// TestPosteriorSizeLimits: sizes read from the input are checked before the
+// memory they imply is allocated.
+func TestPosteriorSizeLimits(t *testing.T) {
+	if err := checkPosteriorMemory(1e12, 48, nil); err == nil || !strings.Contains(err.Error(), `"points" (1000000000000 points of length n = 48`) {
+		t.Errorf("10¹² points: error %v, want one naming \"points\"", err)
+	}
+	if err := checkPosteriorMemory(1000, 48, nil); err != nil {
+		t.Errorf("1000 points refused: %v", err)
+	}
+	long := "[" + strings.Repeat("0,", maxPosteriorN) + "1]"
+	in := `{"bases":[[` + long + `]],"sigma":1,"points":[` + long + `]}`
+	if _, err := posteriorJSON(strings.NewReader(in), false); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("n = %d, the limit is n ≤ %d", maxPosteriorN+1, maxPosteriorN)) {
+		t.Errorf("n = %d: error %v", maxPosteriorN+1, err)
+	}
+	// An input larger than the limit stops the decoder with a clear error.
+	r := &limitedReader{r: strings.NewReader(`{"bases":[[[1,0,0]]],"sigma":1,"points":[[1,2,3],[4,5,6]]}`), left: 30, limit: 30}
+	if _, err := readPosteriorProblem(r); err == nil || !strings.Contains(err.Error(), "larger than 30 B") {
+		t.Errorf("input over the limit: error %v", err)
+	}
+	r = &limitedReader{r: strings.NewReader(`{"sigma":1} {}`), left: 11, limit: 11}
+	if _, err := readPosteriorProblem(r); err == nil || !strings.Contains(err.Error(), "data after the object") {
+		t.Errorf("trailing data beyond the limit: error %v", err)
+	}
+	if l := posteriorInputLimit(); l <= 0 || l > 1<<30 {
+		t.Errorf("input limit %d", l)
+	}
+}
+
+// FuzzPosterior feeds arbitrary bytes to what molrg posterior runs: never a
+// panic; either an error or JSON whose numbers are all finite, with one row
+// per point, weights in [0, 1] summing to 1.
+func FuzzPosterior(f *testing.F) {
+	for _, s := range []string{
+		posteriorProblemJSON,
+		`{"bases":[[[1,0,0]]],"sigma":1e-8,"points":[[1,0,0]]}`,
+		`{"bases":[[[1,0,0]]],"sigma":1e-300,"points":[[1,0,0],[0,1,0]]}`,
+		`{"bases":[[[1,0,0]]],"sigma":1,"s":1e-200,"points":[[1,0,0]]}`,
+		`{"bases":[[[0.7071067811865476,0.7071067811865476,0]]],"sigma":1e-10,"points":[[1,1,0]]}`,
+		`{"bases":[[[1,0,0]],[[0,1,0],[0,0,1]]],"pi":[0.3,0.7],"sigma":5e-324,"s":1e300,"points":[[1e308,-1e308,5e-324]]}`,
+		`{"bases":[[[0.6,0.8]],[[0.8,-0.6]]],"sigma":1e-160,"points":[[0.6,0.8],[1,1],[0,0]]}`,
+		`{"bases":[[[1]]],"sigma":1,"points":[[1e-320]]}`,
+		`{"bases":[[[1,0],[0,1]]],"sigma":1e300,"s":1e-300,"points":[[1,2]]}`,
+		`{"bases": [[[1,0]]], "sigma": 1, "points": [[1,2]], "mu": 3}`,
+		`[1, 2]`, ``, `{`, `{"bases":[[[]]],"sigma":1,"points":[[]]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := posteriorJSON(bytes.NewReader(data), false)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		var p posteriorProblem
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatalf("accepted input that does not decode: %v", err)
+		}
+		var ans posteriorAnswer
+		if err := json.Unmarshal(out, &ans); err != nil {
+			t.Fatalf("output is not JSON: %v\n%s", err, out)
+		}
+		if len(ans.Score) != len(p.Points) || len(ans.PosteriorMean) != len(p.Points) || len(ans.Weights) != len(p.Points) {
+			t.Fatalf("%d points, output rows %d, %d, %d", len(p.Points), len(ans.PosteriorMean), len(ans.Score), len(ans.Weights))
+		}
+		for i := range p.Points {
+			sum := 0.0
+			for _, w := range ans.Weights[i] {
+				if !(w >= 0 && w <= 1) {
+					t.Fatalf("weight %v", w)
+				}
+				sum += w
+			}
+			if math.Abs(sum-1) > 1e-9 {
+				t.Fatalf("weights %v sum to %v", ans.Weights[i], sum)
+			}
+			for _, row := range [][]float64{ans.Score[i], ans.PosteriorMean[i]} {
+				if len(row) != len(p.Points[i]) {
+					t.Fatalf("row of length %d for a point of length %d", len(row), len(p.Points[i]))
+				}
+				for _, v := range row {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						t.Fatalf("non-finite %v", v)
+					}
+				}
+			}
+		}
+	})
 }

@@ -88,7 +88,7 @@ func runRank(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(c.Validate()); err != nil {
 			return err
 		}
-		c.Progress = reporter(stderr, *quiet)
+		c.Progress, c.Log = reporter(stderr, *quiet), stderr
 		ctx, stop := interruptible()
 		defer stop()
 		if res, err = rank.Run(ctx, c); err != nil {

@@ -239,3 +239,11 @@ func Label(be compute.Backend) string {
 	}
 	return be.Name()
 }
+
+// OrDefault returns be, or the process-wide backend (Default) when be is nil.
+func OrDefault(be compute.Backend) (compute.Backend, error) {
+	if be != nil {
+		return be, nil
+	}
+	return Default()
+}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 
 	"github.com/gomlx/compute"
@@ -12,8 +13,9 @@ import (
 
 // TrainUNet trains a U-Net of config netCfg on the images x (N×(S·S·C), one
 // image per row, channels-last), or resumes the run whose checkpoints are in
-// tc.CheckpointDir (when set) and finishes it.
-func TrainUNet(ctx context.Context, be compute.Backend, netCfg unet.Config, tc unet.TrainConfig, x *mat.Dense) (*unet.Trainer, error) {
+// tc.CheckpointDir (when set) and finishes it. Checkpoints skipped because
+// they are corrupt are reported to log (nil: not reported).
+func TrainUNet(ctx context.Context, be compute.Backend, netCfg unet.Config, tc unet.TrainConfig, x *mat.Dense, log io.Writer) (*unet.Trainer, error) {
 	net, err := unet.New(be, netCfg)
 	if err != nil {
 		return nil, err
@@ -35,7 +37,9 @@ func TrainUNet(ctx context.Context, be compute.Backend, netCfg unet.Config, tc u
 		return nil, err
 	}
 	if tc.CheckpointDir != "" {
-		if _, err := tr.Resume(); err != nil {
+		_, skipped, err := tr.Resume()
+		Notice(log, skipped)
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -43,6 +47,16 @@ func TrainUNet(ctx context.Context, be compute.Backend, netCfg unet.Config, tc u
 		return tr, err
 	}
 	return tr, nil
+}
+
+// Notice writes one line per skipped checkpoint to log (nil: nowhere).
+func Notice(log io.Writer, skipped []unet.SkippedCheckpoint) {
+	if log == nil {
+		return
+	}
+	for _, s := range skipped {
+		fmt.Fprintln(log, s)
+	}
 }
 
 // MeanThroughput is the mean img/s over a training history (0 when empty).

@@ -7,53 +7,86 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/support/exceptions"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Graph versions of the ground truth, for the sampler and for Jacobians by
 // autodiff. In all of them xt is a [B, n] node of dtype float32 or float64,
 // and s = s_t, sigma = σ_t are scalars, [B] or [B, 1] nodes (one level per
-// sample), converted to xt's dtype. The bases U⋆_k become constants of xt's
-// dtype in xt's graph. Like every graph-building function they panic on bad
+// sample), converted to xt's dtype. The bases become constants of xt's dtype
+// in xt's graph (the orthonormal bases of their spans that the host
+// functions use). Like every graph-building function they panic on bad
 // shapes (graph.Exec turns the panic into an error); values are not checked:
 // s_t, σ_t must be > 0.
+//
+// They use the same stable form as the host functions (stable.go): with
+// p_k = U_kU_kᵀx and r_k = x − p_k, the logits are
+// log π_k − ((d_k − d_min)/2)·log(1+σ⁻²) − (‖r_k‖² − min_j‖r_j‖²)/(2(sσ)²(1+σ²)),
+// and the score is −Σ_k w_k (r_k/(sσ)² + p_k/(s²(1+σ²))): no cancellation,
+// and (sσ)² and s² are clamped below by the smallest normal number so that no
+// 0/0 arises when they underflow (XLA rewrites a/b/c as a/(b·c), so chains of
+// divisions would not help). Unlike the host functions they do not
+// check their accuracy. Their error (ε = 2⁻²⁴ ≈ 6e-8 for float32, 2⁻⁵³ ≈
+// 1.1e-16 for float64; bounds measured by TestGraphAccuracy):
+//
+//   - r_k is computed in the dtype, with an error ≈ n·ε·‖x‖, so near a
+//     subspace the score's relative error is ≲ 2n·ε·(1 + σ⁻²): for float32
+//     and n = 48, 6e-6 at σ = 1 and 6e-4 at σ = 0.1; for float64 1e-10 at
+//     σ = 1e-2 (the host functions have no such limit);
+//   - the weights (absolute) and the posterior mean (relative) are accurate
+//     to ≲ 2n·ε·(1 + φ‖x‖²) with φ = 1/(2s²σ²(1+σ²)), which is large only
+//     where two components compete at small σ (the weights are then
+//     ill-conditioned anyway); the score adds this times (1 + σ⁻²);
+//   - float32 holds every intermediate for s, σ and s·σ in [1e-18, 1e18]
+//     and |x| ≤ 1e18 (float64: [1e-150, 1e150]); outside it results may be
+//     ±Inf or 0 but not NaN.
 
 // WeightsGraph returns the [B, K] soft-max weights w⋆_k(x_t) of eq. (8).
 func (m *Model) WeightsGraph(xt, s, sigma *graph.Node) *graph.Node {
-	w, _, _ := m.weightsGraph(xt, s, sigma)
-	return w
+	return m.buildGraph(xt, s, sigma).w
 }
 
 // PosteriorMeanGraph returns E[x₀|x_t] (eq. 8) as a [B, n] node:
 //
 //	E[x₀|x_t] = 1/(s_t(1+σ_t²)) · Σ_k w⋆_k(x_t) U⋆_kU⋆_kᵀ x_t.   (eq. 8)
 func (m *Model) PosteriorMeanGraph(xt, s, sigma *graph.Node) *graph.Node {
-	w, proj, lv := m.weightsGraph(xt, s, sigma)
-	sum := mixProjections(w, proj)
-	return graph.Div(sum, graph.Mul(lv.sCol, graph.OnePlus(lv.sigma2Col))) // eq. 8
+	g := m.buildGraph(xt, s, sigma)
+	sum := mixProjections(g.w, g.proj)
+	return graph.Div(sum, graph.Mul(g.lv.sCol, graph.OnePlus(g.lv.sigma2Col))) // eq. 8
 }
 
 // ScoreGraph returns ∇log p_t(x_t) (eq. 28) as a [B, n] node:
 //
 //	∇log p_t(x) = −1/(s_t²σ_t²) · Σ_k w⋆_k(x)·(x − U⋆_kU⋆_kᵀx/(1+σ_t²)),   (eq. 28)
 //
-// written with Σ_k w⋆_k = 1 as −(x − Σ_k w⋆_k U⋆_kU⋆_kᵀx/(1+σ_t²))/(s_t²σ_t²).
+// computed as −Σ_k w⋆_k·(r_k/(s_tσ_t)² + U⋆_kU⋆_kᵀx/(s_t²(1+σ_t²))) with
+// r_k = x − U⋆_kU⋆_kᵀx, which has no cancellation.
 func (m *Model) ScoreGraph(xt, s, sigma *graph.Node) *graph.Node {
-	w, proj, lv := m.weightsGraph(xt, s, sigma)
-	sum := mixProjections(w, proj)
-	inner := graph.Sub(xt, graph.Div(sum, graph.OnePlus(lv.sigma2Col)))
-	return graph.Neg(graph.Div(inner, graph.Mul(graph.Square(lv.sCol), lv.sigma2Col))) // eq. 28
+	g := m.buildGraph(xt, s, sigma)
+	lv := g.lv
+	perp := graph.Div(mixProjections(g.w, g.res), lv.g2Col)
+	par := graph.Div(mixProjections(g.w, g.proj), graph.Mul(lv.s2Col, graph.OnePlus(lv.sigma2Col)))
+	return graph.Neg(graph.Add(perp, par)) // eq. 28
 }
 
-// levelNodes holds s_t and σ_t² in the two shapes the formulas need:
-// per sample ([] or [B]) and per row of xt ([] or [B, 1]).
+// levelNodes holds s_t, σ_t, σ_t² and (s_tσ_t)² per sample ([] or [B]) and
+// s_t, s_t², σ_t², (s_tσ_t)² per row of xt ([] or [B, 1]). s_t² and
+// (s_tσ_t)² are clamped below by the smallest normal number of the dtype, so
+// that a division by them is never 0/0 (and they are never 0 times Inf).
 type levelNodes struct {
-	s, sigma2       *graph.Node // [] or [B]
-	sCol, sigma2Col *graph.Node // [] or [B, 1]
+	s, sigma, sigma2, g2          *graph.Node // [] or [B]
+	sCol, s2Col, sigma2Col, g2Col *graph.Node // [] or [B, 1]
 }
 
-// weightsGraph returns the weights [B, K], the projections U_kU_kᵀx_t [B, n]
-// of every component and the level nodes.
-func (m *Model) weightsGraph(xt, s, sigma *graph.Node) (*graph.Node, []*graph.Node, levelNodes) {
+type builtGraph struct {
+	w         *graph.Node   // [B, K]
+	proj, res []*graph.Node // U_kU_kᵀx_t and x_t − U_kU_kᵀx_t, [B, n] each
+	lv        levelNodes
+}
+
+// buildGraph returns the weights, the projections and residuals of every
+// component and the level nodes.
+func (m *Model) buildGraph(xt, s, sigma *graph.Node) builtGraph {
 	if err := m.check(); err != nil {
 		panic(err)
 	}
@@ -65,28 +98,49 @@ func (m *Model) weightsGraph(xt, s, sigma *graph.Node) (*graph.Node, []*graph.No
 		exceptions.Panicf("molrg: x_t has dtype %s, want Float32 or Float64", dt)
 	}
 	var lv levelNodes
+	var sigCol *graph.Node
 	lv.s, lv.sCol = levelNode(xt, s, "s_t")
-	sig, sigCol := levelNode(xt, sigma, "σ_t")
-	lv.sigma2, lv.sigma2Col = graph.Square(sig), graph.Square(sigCol)
+	lv.sigma, sigCol = levelNode(xt, sigma, "σ_t")
+	lv.sigma2, lv.sigma2Col = graph.Square(lv.sigma), graph.Square(sigCol)
+	tiny := 0x1p-1022
+	if dt == dtypes.Float32 {
+		tiny = 0x1p-126
+	}
+	lv.g2 = graph.MaxScalar(graph.Square(graph.Mul(lv.s, lv.sigma)), tiny)
+	lv.g2Col = graph.MaxScalar(graph.Square(graph.Mul(lv.sCol, sigCol)), tiny)
+	lv.s2Col = graph.MaxScalar(graph.Square(lv.sCol), tiny)
 
-	s2 := graph.Mul(graph.Square(lv.s), lv.sigma2)                                       // s_t²σ_t²
-	phi := graph.Reciprocal(graph.MulScalar(graph.Mul(s2, graph.OnePlus(lv.sigma2)), 2)) // φ_t, eq. 8
-	l1p := graph.Log1p(graph.Reciprocal(lv.sigma2))                                      // log(1 + σ_t⁻²)
-
+	// log(1 + σ⁻²) without forming σ⁻² for small σ.
+	l1p := graph.Where(graph.LessThan(lv.sigma, graph.OnesLike(lv.sigma)),
+		graph.Sub(graph.Log1p(lv.sigma2), graph.MulScalar(graph.Log(lv.sigma), 2)),
+		graph.Log1p(graph.Reciprocal(lv.sigma2)))
+	dMin := m.N
+	for _, d := range m.Dims() {
+		dMin = min(dMin, d)
+	}
+	g := builtGraph{lv: lv}
+	r2 := make([]*graph.Node, m.K())
+	for k, u := range m.Bases {
+		q, _ := orthonormalBasis(u)
+		uk := basisConst(xt, q)
+		c := graph.MatMul(xt, uk)                                           // [B, d_k]: U_kᵀx_t
+		g.proj = append(g.proj, graph.MatMul(c, graph.Transpose(uk, 0, 1))) // [B, n]
+		g.res = append(g.res, graph.Sub(xt, g.proj[k]))
+		r2[k] = graph.ReduceSum(graph.Square(g.res[k]), -1) // ‖r_k‖², [B]
+	}
+	minR2 := graph.StopGradient(graph.ReduceMin(graph.Stack(r2, 1), 1))   // [B]
+	den := graph.Mul(lv.g2, graph.MulScalar(graph.OnePlus(lv.sigma2), 2)) // 2(sσ)²(1+σ²)
 	logits := make([]*graph.Node, m.K())
-	proj := make([]*graph.Node, m.K())
 	for k, u := range m.Bases {
 		_, d := u.Dims()
-		uk := basisConst(xt, k, m)
-		c := graph.MatMul(xt, uk)                            // [B, d_k]: U_kᵀx_t
-		proj[k] = graph.MatMul(c, graph.Transpose(uk, 0, 1)) // [B, n]: U_kU_kᵀx_t
-		norm2 := graph.ReduceSum(graph.Square(c), -1)        // ‖U_kᵀx_t‖²
-		// log π_k − (d_k/2)·log(1+σ_t⁻²) + φ_t‖U_kᵀx_t‖²   (eq. 8)
-		lk := graph.Add(graph.AddScalar(graph.MulScalar(l1p, -0.5*float64(d)), math.Log(m.Pi[k])), graph.Mul(phi, norm2))
-		logits[k] = lk // [B]
+		// −(‖r_k‖² − min_j‖r_j‖²)/(2(sσ)²(1+σ²)): 0 for the nearest component,
+		// so the softmax never sees only −Inf.
+		delta := graph.Neg(graph.Div(graph.Sub(r2[k], minR2), den))
+		// log π_k − ((d_k − d_min)/2)·log(1+σ⁻²) + delta   (eq. 8, shifted by a k-independent term)
+		logits[k] = graph.Add(graph.AddScalar(graph.MulScalar(l1p, -0.5*float64(d-dMin)), math.Log(m.Pi[k])), delta)
 	}
-	w := graph.Softmax(graph.Stack(logits, 1), -1) // [B, K]
-	return w, proj, lv
+	g.w = graph.Softmax(graph.Stack(logits, 1), -1) // [B, K]
+	return g
 }
 
 // mixProjections returns Σ_k w_k U_kU_kᵀx_t, [B, n].
@@ -122,9 +176,8 @@ func levelNode(xt, v *graph.Node, name string) (vec, col *graph.Node) {
 	return nil, nil
 }
 
-// basisConst returns U_k as an [n, d_k] constant of xt's dtype in xt's graph.
-func basisConst(xt *graph.Node, k int, m *Model) *graph.Node {
-	u := m.Bases[k]
+// basisConst returns u as an [n, d] constant of xt's dtype in xt's graph.
+func basisConst(xt *graph.Node, u *mat.Dense) *graph.Node {
 	n, d := u.Dims()
 	if xt.DType() == dtypes.Float64 {
 		flat := make([]float64, 0, n*d)

@@ -216,3 +216,143 @@ func TestGraphBadShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestGraphAccuracy measures the graphs against the host functions (at the
+// points as the graph sees them, i.e. rounded to float32) and checks the
+// accuracy documented in graph.go: absolute error of the weights and
+// relative error of the posterior mean ≤ b = 2·n·ε·(1 + φ‖x‖²), φ =
+// 1/(2s²σ²(1+σ²)), relative error of the score ≤ 2·n·ε·(1 + σ⁻²) + b·(1 + σ⁻²),
+// for points near and off the subspaces.
+func TestGraphAccuracy(t *testing.T) {
+	m, err := New(Params{N: 8, Dims: []int{2, 3}, Pi: []float64{0.4, 0.6}}, 21)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	pts := randomPoints(4, n, 1.5, 3)
+	var on mat.Dense
+	on.Mul(randomPoints(2, 3, 1, 4), m.Bases[1].T()) // near subspace 1 (rounding off it)
+	x := mat.NewDense(6, n, nil)
+	x.Stack(pts, &on)
+	exec := graph.MustNewExec(backend.Must(), func(x, s, sigma *graph.Node) []*graph.Node {
+		return []*graph.Node{m.WeightsGraph(x, s, sigma), m.PosteriorMeanGraph(x, s, sigma), m.ScoreGraph(x, s, sigma)}
+	})
+	for _, f32 := range []bool{false, true} {
+		eps, sigmas := 0x1p-53, []float64{1e-6, 1e-3, 0.05, 0.5, 1, 10, 1e3, 1e6}
+		if f32 {
+			eps, sigmas = 0x1p-24, []float64{1e-2, 0.05, 0.5, 1, 10, 1e2, 1e4}
+		}
+		worst := 0.0
+		for _, sg := range sigmas {
+			for _, s := range []float64{0.5, 1, 2} {
+				xin := toTensor(x, f32)
+				xr := mat.NewDense(6, n, toFloat64(xin)) // what the graph sees
+				var sa, ga any = s, sg
+				if f32 {
+					sa, ga = float32(s), float32(sg)
+				}
+				outs, err := exec.Call(xin, sa, ga)
+				if err != nil {
+					t.Fatal(err)
+				}
+				// the level as the graph sees it
+				sv, gv := s, sg
+				if f32 {
+					sv, gv = float64(float32(s)), float64(float32(sg))
+				}
+				want, err := m.Posterior(xr, sv, gv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				w, mean, score := toFloat64(outs[0]), toFloat64(outs[1]), toFloat64(outs[2])
+				for i := range 6 {
+					xi := xr.RawRowView(i)
+					phi := 1 / (2 * sv * sv * gv * gv * (1 + gv*gv))
+					bw := 2 * n * eps * (1 + phi*dot(xi, xi))
+					bs := 2*n*eps*(1+1/(gv*gv)) + bw*(1+1/(gv*gv))
+					ew := 0.0
+					for k := range 2 {
+						ew = math.Max(ew, math.Abs(w[i*2+k]-want.Weights.At(i, k)))
+					}
+					em := relErr(mean[i*n:(i+1)*n], want.Mean.RawRowView(i))
+					es := relErr(score[i*n:(i+1)*n], want.Score.RawRowView(i))
+					worst = math.Max(worst, math.Max(ew/bw, math.Max(em/bw, es/bs)))
+					if ew > bw || em > bw || es > bs {
+						t.Errorf("f32=%v s=%g σ=%g point %d: errors weights %.2g, mean %.2g, score %.2g; bounds %.2g, %.2g, %.2g",
+							f32, s, sg, i, ew, em, es, bw, bw, bs)
+					}
+				}
+			}
+		}
+		t.Logf("f32=%v: worst error/bound %.2g", f32, worst)
+	}
+}
+
+// TestGraphExtremeLevels: no NaN from the graphs at extreme levels (the old
+// graphs returned NaN weights once s²σ² underflowed), and points on an axis
+// subspace keep their exact score −x/(s²(1+σ²)).
+func TestGraphExtremeLevels(t *testing.T) {
+	line := mat.NewDense(3, 1, []float64{1, 0, 0})
+	plane := mat.NewDense(3, 2, []float64{0, 0, 1, 0, 0, 1})
+	m, err := FromBases([]*mat.Dense{line, plane}, []float64{0.3, 0.7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := graph.MustNewExec(backend.Must(), func(x, s, sigma *graph.Node) []*graph.Node {
+		return []*graph.Node{m.WeightsGraph(x, s, sigma), m.PosteriorMeanGraph(x, s, sigma), m.ScoreGraph(x, s, sigma)}
+	})
+	x := mat.NewDense(3, 3, []float64{2, 0, 0, 0, 1, 1, 0, 0, 0})
+	for _, f32 := range []bool{false, true} {
+		for _, sg := range []float64{1e-30, 1e-17, 1e-8, 1e8, 1e17} {
+			var sa, ga any = 1.0, sg
+			if f32 {
+				sa, ga = float32(1), float32(sg)
+			}
+			outs, err := exec.Call(toTensor(x, f32), sa, ga)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for o, name := range []string{"weights", "mean", "score"} {
+				for _, v := range toFloat64(outs[o]) {
+					if math.IsNaN(v) {
+						t.Fatalf("f32=%v σ=%g: NaN in the %s: %v", f32, sg, name, toFloat64(outs[o]))
+					}
+				}
+			}
+			w, sc := toFloat64(outs[0]), toFloat64(outs[2])
+			if sg < 1 && (w[0] != 1 || w[3] != 1) {
+				t.Errorf("f32=%v σ=%g: weights %v, want 1 for the line at row 0 and the plane at row 1", f32, sg, w)
+			}
+			want := -2 / (1 + sg*sg)
+			if f32 {
+				want = float64(float32(want))
+			}
+			if sg < 1 && math.Abs(sc[0]-want) > 1e-6*math.Abs(want) {
+				t.Errorf("f32=%v σ=%g: score at 2e₀ = %v, want %v", f32, sg, sc[:3], want)
+			}
+		}
+	}
+}
+
+func relErr(got, want []float64) float64 {
+	d, w := 0.0, 0.0
+	for i := range got {
+		d += (got[i] - want[i]) * (got[i] - want[i])
+		w += want[i] * want[i]
+	}
+	if w == 0 {
+		if d == 0 {
+			return 0
+		}
+		return math.Inf(1)
+	}
+	return math.Sqrt(d / w)
+}
+
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}

@@ -72,7 +72,7 @@ func TestGroundTruthValidate(t *testing.T) {
 		s, sigma float64
 		want     string
 	}{
-		{"σ = 0", ok, 1, 0, "σ_t = 0, want a finite σ_t > 0"},
+		{"σ = 0", ok, 1, 0, "σ_t = 0, want σ_t > 0"},
 		{"σ < 0", ok, 1, -1, "σ_t = -1"},
 		{"σ NaN", ok, 1, nan, "σ_t = NaN"},
 		{"σ Inf", ok, 1, inf, "σ_t = +Inf"},

@@ -177,7 +177,7 @@ func Run(ctx context.Context, g Grid, path string, opts Options) ([]Row, error) 
 	if err := opts.validateTrain(g); err != nil {
 		return nil, err
 	}
-	be, err := opts.backend()
+	be, err := backend.OrDefault(opts.Backend)
 	if err != nil {
 		return nil, err
 	}
@@ -222,13 +222,6 @@ func Run(ctx context.Context, g Grid, path string, opts Options) ([]Row, error) 
 // be shards 0 … n−1 of n) and returns the number of rows added.
 func Merge(out string, shards []string) (int, error) {
 	return results.Merge(out, shards, func(r Row) string { return r.Key.String() })
-}
-
-func (o *Options) backend() (compute.Backend, error) {
-	if o.Backend != nil {
-		return o.Backend, nil
-	}
-	return backend.Default()
 }
 
 // score turns fitted bases into a row.

@@ -19,8 +19,19 @@ var OkabeIto = []color.Color{
 	color.RGBA{0, 0, 0, 255},       // black
 }
 
-// Series colour i (cycling through OkabeIto).
-func seriesColor(i int) color.Color { return OkabeIto[i%len(OkabeIto)] }
+// lineColors are the Okabe–Ito colours that read well as thin lines and
+// small markers on white: all but yellow.
+var lineColors = []color.Color{OkabeIto[0], OkabeIto[1], OkabeIto[2], OkabeIto[3], OkabeIto[4], OkabeIto[5], OkabeIto[7]}
+
+// Palette returns series colour i: the Okabe–Ito colours without yellow
+// (too pale for lines), cycling. Series without a Color take Palette(i) in
+// order; give a curve and the points that check it the same Palette(i).
+func Palette(i int) color.Color {
+	return lineColors[((i%len(lineColors))+len(lineColors))%len(lineColors)]
+}
+
+// Series colour i.
+func seriesColor(i int) color.Color { return Palette(i) }
 
 // viridisAnchors samples matplotlib's viridis at 9 equally spaced points.
 var viridisAnchors = [][3]float64{

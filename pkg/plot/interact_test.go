@@ -40,3 +40,34 @@ func TestInteractRejectsPositionOutOfRange(t *testing.T) {
 		t.Errorf("err = %v, want it to name the slider and the range", err)
 	}
 }
+
+// A categorical parameter passes the index of the chosen label.
+func TestInteractChoicesHeadless(t *testing.T) {
+	t.Setenv("MOLRG_HEADLESS", "1")
+	var got []float64
+	err := Interact([]Slider{{Label: "method", Choices: []string{"sgd", "classic"}, Pos: 1}}, func(v []float64) (*Figure, error) {
+		got = v
+		return lineFigure(1, "x"), nil
+	})
+	if err != nil || len(got) != 1 || got[0] != 1 {
+		t.Errorf("err = %v, values %v, want [1]", err, got)
+	}
+	err = Interact([]Slider{{Label: "method", Choices: []string{"sgd", "classic"}, Pos: 2}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "want 0 ≤ position ≤ 1") {
+		t.Errorf("out-of-range choice: err = %v", err)
+	}
+}
+
+// The page script of Interact watches heartbeats; the saved HTML shows the
+// "stopped" banner until the script has seen the program alive.
+func TestInteractHTMLShowsStoppedByDefault(t *testing.T) {
+	h := interactHTML("root", "controls", "uid")
+	for _, want := range []string{`class="molrg-stopped"`, "run the cell again", `addEventListener("keydown"`, `beats["uid"]`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("Interact container lacks %q", want)
+		}
+	}
+	if strings.Contains(h, "BEAT_ID") {
+		t.Error("heartbeat id placeholder left in the script")
+	}
+}

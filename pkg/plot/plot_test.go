@@ -64,8 +64,8 @@ func TestFigureRendersTitleAndSaves(t *testing.T) {
 	if err != nil {
 		t.Fatalf("saved PNG does not decode: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != 8*150 || b.Dy() != int(6.4*150) {
-		t.Errorf("PNG is %dx%d, want 1200x960 (2 columns × 4 in., 2 rows × 3.2 in. at 150 dpi)", b.Dx(), b.Dy())
+	if b := img.Bounds(); b.Dx() != 9*150 || b.Dy() != int(7.2*150) {
+		t.Errorf("PNG is %dx%d, want 1350x1080 (NotebookWidth = 9 in., 2 rows × 3.6 in. at 150 dpi)", b.Dx(), b.Dy())
 	}
 }
 
@@ -82,5 +82,17 @@ func TestBadInputs(t *testing.T) {
 	p, _ := Lines(Axes{}, Series{X: []float64{0, 1}, Y: []float64{0, 1}})
 	if err := Single(p).Save(filepath.Join(t.TempDir(), "f.jpg")); err == nil || !strings.Contains(err.Error(), ".svg or .png") {
 		t.Errorf("bad extension: err = %v", err)
+	}
+}
+
+func TestPaletteSkipsYellow(t *testing.T) {
+	yellow := OkabeIto[6]
+	for i := -3; i < 20; i++ {
+		if Palette(i) == yellow {
+			t.Errorf("Palette(%d) is yellow", i)
+		}
+	}
+	if Palette(0) != OkabeIto[0] || Palette(7) != OkabeIto[0] || Palette(6) != OkabeIto[7] {
+		t.Errorf("Palette cycle: %v %v %v", Palette(0), Palette(7), Palette(6))
 	}
 }

@@ -11,9 +11,11 @@ import (
 // PowerTicks is a tick marker for logarithmic axes: major ticks at the powers
 // of ten, labelled as plain numbers from 0.001 to 10000 and as 10ⁿ outside,
 // and minor ticks at 2…9 times each power, those at 2 and 5 times labelled
-// too when the axis spans two decades or less. Unlike gonum's
-// LogTicks, every power is computed exactly (math.Pow10), so no label reads
-// 1.0000000000000007.
+// too when the axis spans two decades or less. Over more than eight decades
+// only every k-th power is labelled (k the smallest step that leaves at most
+// eight labels, the labelled powers multiples of k) and minor ticks are left
+// out, so that the labels do not crowd. Unlike gonum's LogTicks, every power
+// is computed exactly (math.Pow10), so no label reads 1.0000000000000007.
 type PowerTicks struct{}
 
 // Ticks returns the ticks for an axis from min to max (both > 0).
@@ -23,11 +25,19 @@ func (PowerTicks) Ticks(min, max float64) []gplot.Tick {
 	}
 	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
 	few := hi-lo <= 2
+	step := 1
+	for (hi-lo)/step+1 > 8 && hi-lo > 8 {
+		step++
+	}
 	var ticks []gplot.Tick
 	for e := lo; e <= hi; e++ {
 		v := math.Pow10(e)
-		ticks = append(ticks, gplot.Tick{Value: v, Label: powerLabel(e)})
-		if e < hi {
+		t := gplot.Tick{Value: v}
+		if ((e%step)+step)%step == 0 {
+			t.Label = powerLabel(e)
+		}
+		ticks = append(ticks, t)
+		if e < hi && step == 1 {
 			for i := 2; i < 10; i++ {
 				t := gplot.Tick{Value: float64(i) * v}
 				if few && (i == 2 || i == 5) {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestPowerTicks(t *testing.T) {
+	// 19 decades: every third power labelled (at most eight labels), no minor ticks.
 	ticks := PowerTicks{}.Ticks(3e-19, 0.5)
 	var labels []string
 	for _, tk := range ticks {
@@ -16,11 +17,22 @@ func TestPowerTicks(t *testing.T) {
 			labels = append(labels, tk.Label)
 		}
 	}
-	if len(labels) != 20 || labels[0] != "10⁻¹⁹" || labels[15] != "10⁻⁴" || labels[16] != "0.001" || labels[19] != "1" {
-		t.Errorf("labels %q, want 10⁻¹⁹ … 10⁻⁴, 0.001, 0.01, 0.1, 1", labels)
+	if strings.Join(labels, " ") != "10⁻¹⁸ 10⁻¹⁵ 10⁻¹² 10⁻⁹ 10⁻⁶ 0.001 1" {
+		t.Errorf("labels %q, want every third power from 10⁻¹⁸ to 1", labels)
 	}
-	if len(ticks) != 20+19*8 {
-		t.Errorf("%d ticks, want 20 major and 8 minor per decade (%d)", len(ticks), 20+19*8)
+	if len(ticks) != 20 {
+		t.Errorf("%d ticks over 19 decades, want the 20 powers only", len(ticks))
+	}
+	// Eight decades: every power labelled, minor ticks too.
+	ticks = PowerTicks{}.Ticks(2e-4, 5e3)
+	labels = labels[:0]
+	for _, tk := range ticks {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if len(labels) != 9 || labels[0] != "10⁻⁴" || labels[8] != "10000" || len(ticks) != 9+8*8 {
+		t.Errorf("8 decades: labels %q and %d ticks, want 9 labels 10⁻⁴ … 10000 and %d ticks", labels, len(ticks), 9+8*8)
 	}
 	for _, tk := range (PowerTicks{}).Ticks(0.01, 20000) {
 		if tk.Value == 10000 && tk.Label != "10000" || tk.Value == 1e5 && tk.Label != "10⁵" {

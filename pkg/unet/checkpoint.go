@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"hash/fnv"
 	"io"
 	"math"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,6 +22,7 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/compute/shapes"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/molrg/molrg/pkg/memlimit"
 )
 
 // A checkpoint is one file "unet-<step, 9 digits>.ckpt":
@@ -33,8 +34,9 @@ import (
 // history, data fingerprint) and every variable under "/net", "/ema" and
 // "/adam". It is written to a temporary file in the same directory, synced,
 // then renamed over its final name, so a crash never leaves a partial file
-// under a checkpoint name; a file that fails its checksum is skipped by
-// Resume, which then falls back to the previous one.
+// under a checkpoint name; a file that fails its checksum or its header
+// checks (decodeCheckpoint) is skipped by Resume and LoadNet, which fall back
+// to the previous one and report the skipped files.
 const (
 	ckptMagic   = "MOLRGCK1"
 	ckptVersion = 1
@@ -204,75 +206,166 @@ func writeCheckpoint(f io.Writer, h *ckptHeader, tens []*tensors.Tensor) error {
 	return bw.Flush()
 }
 
-// crcReader hashes what it reads.
-type crcReader struct {
-	r io.Reader
-	h hash.Hash32
-}
+// Limits of a checkpoint header (far above what SaveCheckpoint writes).
+const (
+	ckptMaxRank = 8
+	ckptMinSize = len(ckptMagic) + 8 + 2 + 4 // magic, header length, "{}", CRC
+)
 
-func (c *crcReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.h.Write(p[:n])
-	return n, err
-}
+// ckptDTypes are the variable dtypes a checkpoint may hold.
+var ckptDTypes = map[dtypes.DType]bool{dtypes.Float32: true, dtypes.Float64: true}
 
 // readCheckpoint reads and verifies a checkpoint file. Variables whose path
-// does not pass keep are skipped (read for the checksum, not kept).
+// does not pass keep are not kept.
 func readCheckpoint(path string, keep func(string) bool) (*ckptHeader, map[string]*tensors.Tensor, error) {
-	if !littleEndian() {
-		return nil, nil, fmt.Errorf("unet: checkpoints need a little-endian machine")
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
-	cr := &crcReader{r: bufio.NewReaderSize(f, 1<<20), h: crc32.NewIEEE()}
-	head := make([]byte, len(ckptMagic)+8)
-	if _, err := io.ReadFull(cr, head); err != nil || string(head[:len(ckptMagic)]) != ckptMagic {
-		return nil, nil, fmt.Errorf("unet: %s is not a checkpoint", path)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
 	}
+	if !st.Mode().IsRegular() {
+		return nil, nil, fmt.Errorf("unet: %s is not a regular file", path)
+	}
+	return decodeCheckpoint(f, st.Size(), path, keep)
+}
+
+// decodeCheckpoint reads the checkpoint of size bytes in r (named name in
+// errors). Nothing is allocated from what the file says before it is
+// checked: (1) the CRC-32 of everything before the trailer is computed in
+// one streaming pass and compared with the trailer; (2) the header length
+// must fit in the file and the header must parse; (3) every variable must
+// have a known dtype (Float32 or Float64), 1 ≤ rank ≤ 8 and positive
+// dimensions whose product (times the dtype size) neither overflows nor
+// exceeds the file, the sizes must add up to the header's "bytes" and to
+// the file size minus the header and the trailer, and the variables kept
+// must fit in half the available memory; (4) only then are the values read,
+// hashing them again (the file may have changed since pass 1).
+func decodeCheckpoint(r io.ReaderAt, size int64, name string, keep func(string) bool) (*ckptHeader, map[string]*tensors.Tensor, error) {
+	if !littleEndian() {
+		return nil, nil, fmt.Errorf("unet: checkpoints need a little-endian machine")
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("unet: %s: "+format, append([]any{name}, args...)...)
+	}
+	if size < int64(ckptMinSize) {
+		return nil, nil, bad("not a checkpoint (%d bytes, a checkpoint has at least %d)", size, ckptMinSize)
+	}
+	head := make([]byte, len(ckptMagic)+8)
+	if _, err := r.ReadAt(head, 0); err != nil {
+		return nil, nil, bad("reading the header: %v", err)
+	}
+	if string(head[:len(ckptMagic)]) != ckptMagic {
+		return nil, nil, bad("not a checkpoint (no %q magic)", ckptMagic)
+	}
+	// (1) CRC of everything before the trailer, streaming.
+	body := size - 4
+	crc := crc32.NewIEEE()
+	if _, err := io.Copy(crc, io.NewSectionReader(r, 0, body)); err != nil {
+		return nil, nil, bad("reading: %v", err)
+	}
+	var trailer [4]byte
+	if _, err := r.ReadAt(trailer[:], body); err != nil {
+		return nil, nil, bad("reading the checksum: %v", err)
+	}
+	want := binary.LittleEndian.Uint32(trailer[:])
+	if crc.Sum32() != want {
+		return nil, nil, bad("checksum mismatch (corrupt or partial file)")
+	}
+	// (2) The header.
 	hl := binary.LittleEndian.Uint64(head[len(ckptMagic):])
-	if hl > 1<<30 {
-		return nil, nil, fmt.Errorf("unet: %s: corrupt header length %d", path, hl)
+	dataStart := int64(len(head)) + int64(hl)
+	if hl > uint64(body-int64(len(head))) {
+		return nil, nil, bad("header length %d exceeds the file size %d", hl, size)
+	}
+	if err := memlimit.Check(fmt.Sprintf("unet: %s: the checkpoint header (%d bytes)", name, hl), 16*hl); err != nil {
+		return nil, nil, err
 	}
 	js := make([]byte, hl)
-	if _, err := io.ReadFull(cr, js); err != nil {
-		return nil, nil, fmt.Errorf("unet: %s: truncated header: %w", path, err)
+	if _, err := r.ReadAt(js, int64(len(head))); err != nil {
+		return nil, nil, bad("reading the header: %v", err)
 	}
 	var h ckptHeader
 	if err := json.Unmarshal(js, &h); err != nil {
-		return nil, nil, fmt.Errorf("unet: %s: bad header: %w", path, err)
+		return nil, nil, bad("bad header: %v", err)
 	}
 	if h.Version != ckptVersion {
-		return nil, nil, fmt.Errorf("unet: %s: checkpoint version %d, want %d", path, h.Version, ckptVersion)
+		return nil, nil, bad("checkpoint version %d, want %d", h.Version, ckptVersion)
 	}
+	if h.Step < 0 {
+		return nil, nil, bad("step %d, want ≥ 0", h.Step)
+	}
+	// (3) The variables.
+	dataBytes := uint64(body - dataStart)
+	sizes := make([]uint64, len(h.Vars))
+	var total, kept uint64
+	seen := make(map[string]bool, len(h.Vars))
+	for i, v := range h.Vars {
+		what := fmt.Sprintf("variable %d (%q)", i, v.Path)
+		if v.Path == "" || seen[v.Path] {
+			return nil, nil, bad("%s: empty or repeated path", what)
+		}
+		seen[v.Path] = true
+		if !ckptDTypes[v.DType] {
+			return nil, nil, bad("%s: dtype %s, want Float32 or Float64", what, v.DType)
+		}
+		if len(v.Dims) < 1 || len(v.Dims) > ckptMaxRank {
+			return nil, nil, bad("%s: rank %d, want 1 to %d", what, len(v.Dims), ckptMaxRank)
+		}
+		n := uint64(v.DType.Size())
+		for _, d := range v.Dims {
+			if d < 1 {
+				return nil, nil, bad("%s: dimensions %v, want every dimension ≥ 1", what, v.Dims)
+			}
+			hi, lo := bits.Mul64(n, uint64(d))
+			if hi != 0 || lo > dataBytes {
+				return nil, nil, bad("%s: dimensions %v need more bytes than the file's %d bytes of values", what, v.Dims, dataBytes)
+			}
+			n = lo
+		}
+		sizes[i] = n
+		if total += n; total > dataBytes {
+			return nil, nil, bad("the variables need more bytes than the file's %d bytes of values", dataBytes)
+		}
+		if keep(v.Path) {
+			kept += n
+		}
+	}
+	if h.ByteSize < 0 || uint64(h.ByteSize) != total || total != dataBytes {
+		return nil, nil, bad("the variables take %d bytes, the header says %d and the file holds %d", total, h.ByteSize, dataBytes)
+	}
+	if err := memlimit.Check(fmt.Sprintf("unet: %s: the checkpoint's variables (%d bytes)", name, kept), kept); err != nil {
+		return nil, nil, err
+	}
+	// (4) The values, hashed again.
+	crc.Reset()
+	crc.Write(head)
+	crc.Write(js)
+	sr := io.NewSectionReader(r, dataStart, int64(dataBytes))
+	br := bufio.NewReaderSize(io.TeeReader(sr, crc), 1<<20)
 	vals := map[string]*tensors.Tensor{}
-	for _, v := range h.Vars {
-		shape := shapes.Make(v.DType, v.Dims...)
+	for i, v := range h.Vars {
 		if !keep(v.Path) {
-			if _, err := io.CopyN(io.Discard, cr, shape.ByteSize()); err != nil {
-				return nil, nil, fmt.Errorf("unet: %s: truncated: %w", path, err)
+			if _, err := io.CopyN(io.Discard, br, int64(sizes[i])); err != nil {
+				return nil, nil, bad("reading %s: %v", v.Path, err)
 			}
 			continue
 		}
-		t := tensors.FromShape(shape)
+		t := tensors.FromShape(shapes.Make(v.DType, v.Dims...))
 		var rerr error
-		if err := t.MutableBytes(func(data []byte) { _, rerr = io.ReadFull(cr, data) }); err != nil {
-			return nil, nil, err
+		if err := t.MutableBytes(func(data []byte) { _, rerr = io.ReadFull(br, data) }); err != nil {
+			return nil, nil, bad("reading %s: %v", v.Path, err)
 		}
 		if rerr != nil {
-			return nil, nil, fmt.Errorf("unet: %s: truncated: %w", path, rerr)
+			return nil, nil, bad("reading %s: %v", v.Path, rerr)
 		}
 		vals[v.Path] = t
 	}
-	sum := cr.h.Sum32()
-	var c [4]byte
-	if _, err := io.ReadFull(cr.r, c[:]); err != nil {
-		return nil, nil, fmt.Errorf("unet: %s: missing checksum: %w", path, err)
-	}
-	if binary.LittleEndian.Uint32(c[:]) != sum {
-		return nil, nil, fmt.Errorf("unet: %s: checksum mismatch (corrupt or partial file)", path)
+	if crc.Sum32() != want {
+		return nil, nil, bad("checksum mismatch on the second read (the file changed while being read)")
 	}
 	return &h, vals, nil
 }
@@ -303,80 +396,123 @@ func sameConfig(a, b Config) bool {
 	return string(ja) == string(jb)
 }
 
-// Resume loads the newest valid checkpoint of CheckpointDir (skipping
-// corrupt or partial files) into the trainer and its network: weights, EMA,
-// Adam moments, step, statistics and history. It returns the checkpoint's
-// path, or "" (and no error) when there is none. The checkpoint must come
-// from the same network config and the same training data; the
-// hyperparameters of the current TrainConfig are used from then on.
-func (t *Trainer) Resume() (string, error) {
+// SkippedCheckpoint is a checkpoint file that Resume or LoadNet passed over
+// because it could not be read: corrupt, partial, or not a checkpoint.
+type SkippedCheckpoint struct {
+	Path string
+	Err  error
+}
+
+// String is "skipped corrupt checkpoint <path>: <reason>", the line a
+// command prints for it.
+func (s SkippedCheckpoint) String() string {
+	return fmt.Sprintf("skipped corrupt checkpoint %s: %v", s.Path, s.Err)
+}
+
+// Resume loads the newest valid checkpoint of CheckpointDir into the trainer
+// and its network: weights, EMA, Adam moments, step, statistics and history.
+// It returns the checkpoint's path, or "" (and no error) when there is none,
+// and the newer files it skipped because they could not be read (corrupt or
+// partial), newest first, for the caller to report. The checkpoint must
+// come from the same network config and the same training data; the
+// hyperparameters of the current TrainConfig are used from then on. When no
+// file is readable the error lists why.
+func (t *Trainer) Resume() (string, []SkippedCheckpoint, error) {
 	if t.cfg.CheckpointDir == "" {
-		return "", fmt.Errorf("unet: Resume needs CheckpointDir")
+		return "", nil, fmt.Errorf("unet: Resume needs CheckpointDir")
 	}
 	all, err := Checkpoints(t.cfg.CheckpointDir)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	var errs []error
+	var skipped []SkippedCheckpoint
 	for _, p := range all {
 		h, vals, err := readCheckpoint(p, func(string) bool { return true })
 		if err != nil {
-			errs = append(errs, err)
+			skipped = append(skipped, SkippedCheckpoint{p, err})
 			continue
 		}
 		if !sameConfig(h.Config, t.net.cfg) {
-			return "", fmt.Errorf("unet: %s was written for another network config", p)
+			return "", skipped, fmt.Errorf("unet: %s was written for another network config", p)
 		}
 		if err := compatible(h.Train, t.cfg); err != nil {
-			return "", fmt.Errorf("unet: %s cannot be continued with this training configuration: %w (train in another folder, or with the same settings)", p, err)
+			return "", skipped, fmt.Errorf("unet: %s cannot be continued with this training configuration: %w (train in another folder, or with the same settings)", p, err)
 		}
 		if h.DataN != t.n || h.DataSum != t.dataSum {
-			return "", fmt.Errorf("unet: %s was trained on other data (N = %d, fingerprint %x; now N = %d, %x)",
+			return "", skipped, fmt.Errorf("unet: %s was trained on other data (N = %d, fingerprint %x; now N = %d, %x)",
 				p, h.DataN, h.DataSum, t.n, t.dataSum)
 		}
 		if err := t.net.setVars(vals, "/net", "/ema", "/adam"); err != nil {
-			return "", err
+			return "", skipped, err
 		}
 		t.step, t.acc, t.history = h.Step, h.Acc, h.History
-		return p, nil
+		return p, skipped, nil
 	}
-	if len(errs) > 0 {
-		return "", fmt.Errorf("unet: no valid checkpoint in %s: %w", t.cfg.CheckpointDir, errors.Join(errs...))
+	if len(skipped) > 0 {
+		return "", skipped, fmt.Errorf("unet: no valid checkpoint in %s: %w", t.cfg.CheckpointDir, joinSkipped(skipped))
 	}
-	return "", nil
+	return "", nil, nil
+}
+
+func joinSkipped(s []SkippedCheckpoint) error {
+	errs := make([]error, len(s))
+	for i, x := range s {
+		errs[i] = x.Err
+	}
+	return errors.Join(errs...)
 }
 
 // LoadNet builds the network of a checkpoint file (or of the newest valid
 // checkpoint when path is a directory) with its trained and EMA weights,
-// ready for DenoiseGraph / Denoise. It also returns the training history.
-func LoadNet(backend compute.Backend, path string) (*Net, []Record, error) {
+// ready for DenoiseGraph / Denoise. It also returns the training history
+// and, for a directory, the newer files it skipped because they could not
+// be read, newest first. A file given by name must be valid.
+func LoadNet(backend compute.Backend, path string) (*Net, []Record, []SkippedCheckpoint, error) {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		all, err := Checkpoints(path)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		var errs []error
+		var skipped []SkippedCheckpoint
 		for _, p := range all {
-			n, hist, err := LoadNet(backend, p)
+			n, hist, _, err := LoadNet(backend, p)
 			if err == nil {
-				return n, hist, nil
+				return n, hist, skipped, nil
 			}
-			errs = append(errs, err)
+			skipped = append(skipped, SkippedCheckpoint{p, err})
 		}
-		return nil, nil, fmt.Errorf("unet: no valid checkpoint in %s: %w", path, errors.Join(errs...))
+		return nil, nil, skipped, fmt.Errorf("unet: no valid checkpoint in %s: %w", path, joinSkipped(skipped))
 	}
 	h, vals, err := readCheckpoint(path, func(p string) bool {
 		return strings.HasPrefix(p, "/net/") || strings.HasPrefix(p, "/ema/")
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	// The config decides what New allocates: it must be the network whose
+	// weights the file holds (so New takes no more memory than the file).
+	params, err := CountParams(h.Config)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("unet: %s: bad network config: %w", path, err)
+	}
+	got := 0
+	for p, v := range vals {
+		if strings.HasPrefix(p, "/net/") {
+			if v.DType() != h.Config.DType {
+				return nil, nil, nil, fmt.Errorf("unet: %s: variable %s has dtype %s, the config says %s", path, p, v.DType(), h.Config.DType)
+			}
+			got += v.Size()
+		}
+	}
+	if got != params {
+		return nil, nil, nil, fmt.Errorf("unet: %s: the file holds %d network weights, its config needs %d", path, got, params)
 	}
 	n, err := New(backend, h.Config)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := n.setVars(vals, "/net", "/ema"); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return n, h.History, nil
+	return n, h.History, nil, nil
 }

@@ -50,11 +50,13 @@
 // σ, ε and dropout masks of step s are functions of (Seed, s) only, so
 //
 //	tr, _ := unet.NewTrainer(net, data, cfg)
-//	tr.Resume()               // newest valid checkpoint in cfg.CheckpointDir, if any
+//	_, skipped, _ := tr.Resume() // newest valid checkpoint in cfg.CheckpointDir, if any;
+//	                             // skipped: the corrupt newer files, to report
 //	tr.Train(ctx)             // cancel ctx to stop; a checkpoint is written
 //
 // continues bit-for-bit as the uninterrupted run would on the same backend.
-// LoadNet rebuilds a network from a checkpoint for sampling.
+// LoadNet rebuilds a network from a checkpoint for sampling. A checkpoint is
+// validated before anything it declares is allocated (decodeCheckpoint).
 //
 // # Departures from EDM
 //
@@ -63,4 +65,24 @@
 //   - Gradients are not passed through nan_to_num; a NaN loss stops training
 //     with an error.
 //   - No class labels and no augmentation pipeline (augment_dim = 0).
+//
+// # Departures from GoMLX
+//
+//   - Adam is written out in the training step (train.go) instead of using
+//     GoMLX's ml/train/optimizer.Adam. Both compute the same update
+//     (TestAdamMatchesGoMLX: the weights of five steps agree to 3.5e-5,
+//     float32 rounding) at the same speed for one step per execution
+//     (BenchmarkStepGoMLXAdam, BenchmarkStepOurAdam). But GoMLX's Adam keeps
+//     its learning rate and step count in variables it creates while the
+//     graph is built, so it cannot run inside the trainer's XLA While loop of
+//     StepsPerExec steps, whose per-step learning rate (EDM's warm-up), bias
+//     corrections and EMA decay are loop inputs and whose state carries every
+//     variable; that loop trains DefaultConfig(4, 3) about 1.25× faster
+//     (bench/README.md). GoMLX has no EMA of the weights.
+//   - Checkpoints are the project's own format (checkpoint.go) instead of
+//     GoMLX's ml/model/checkpoint: that Handler writes its .json and .bin
+//     files in place, without a temporary file, fsync or checksum (a kill
+//     during a save leaves a truncated checkpoint under a valid name), and
+//     has no room for the trainer's position (step, statistics, history,
+//     data fingerprint, training hyperparameters) that exact resume needs.
 package unet

@@ -110,12 +110,15 @@ func TestResumeIsExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path, err := trC.Resume()
+	path, skipped, err := trC.Resume()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if path != good || trC.Step() != half {
 		t.Fatalf("resumed from %q at step %d, want %q at %d", path, trC.Step(), good, half)
+	}
+	if len(skipped) != 1 || skipped[0].Path != CheckpointPath(dir, half+50) {
+		t.Errorf("skipped %v, want the truncated %s", skipped, CheckpointPath(dir, half+50))
 	}
 	if err := trC.Train(context.Background()); err != nil {
 		t.Fatal(err)
@@ -143,7 +146,7 @@ func TestResumeIsExact(t *testing.T) {
 		}
 	}
 	// The final checkpoint loads back as a network with the same weights.
-	loaded, hist, err := LoadNet(be, dir)
+	loaded, hist, _, err := LoadNet(be, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +198,7 @@ func TestInterruptWritesCheckpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tr2.Resume(); err == nil || !strings.Contains(err.Error(), "other data") {
+	if _, _, err := tr2.Resume(); err == nil || !strings.Contains(err.Error(), "other data") {
 		t.Errorf("resume on other data: %v", err)
 	}
 }
@@ -389,7 +392,7 @@ func TestResumeRefusesOtherHyperparameters(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tr.Resume(); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, _, err := tr.Resume(); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("resuming with another %s: %v", c.want, err)
 		}
 	}
@@ -397,7 +400,7 @@ func TestResumeRefusesOtherHyperparameters(t *testing.T) {
 	longer.TotalSteps = 4
 	net, _ = New(be, tinyConfig())
 	tr, _ = NewTrainer(net, tinyData(5), longer)
-	if p, err := tr.Resume(); err != nil || p == "" || tr.Step() != 2 {
+	if p, _, err := tr.Resume(); err != nil || p == "" || tr.Step() != 2 {
 		t.Errorf("extending the run: resumed %q at step %d, %v", p, tr.Step(), err)
 	}
 }

@@ -9,6 +9,7 @@
 package fig5a
 
 import (
+	"io"
 	"math"
 
 	"github.com/gomlx/compute"
@@ -34,6 +35,7 @@ type Config struct {
 	Backend  compute.Backend `json:"-"`
 	Progress progress.Func   `json:"-"`
 	Shard    results.Shard   `json:"-"`
+	Log      io.Writer       `json:"-"` // notices (a corrupt checkpoint skipped); nil: none
 }
 
 // DefaultConfig is the CPU-sized sweep: d ∈ {2, 4, 6}, N_k/d from 1 to 32,

@@ -54,13 +54,11 @@ func Run(ctx context.Context, c Config) ([]Row, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if c.Backend == nil {
-		be, err := backend.Default()
-		if err != nil {
-			return nil, err
-		}
-		c.Backend = be
+	be, err := backend.OrDefault(c.Backend)
+	if err != nil {
+		return nil, err
 	}
+	c.Backend = be
 	var table *results.Table[Row]
 	done := map[point]Row{}
 	if c.Dir != "" {
@@ -132,7 +130,7 @@ func runPoint(ctx context.Context, c Config, p point, report progress.Func) (Row
 		tc.CheckpointDir = CheckpointDir(c.Dir, p.d, p.nk)
 	}
 	tc.Progress = report
-	tr, err := experiment.TrainUNet(ctx, c.Backend, c.Net, tc, train.X)
+	tr, err := experiment.TrainUNet(ctx, c.Backend, c.Net, tc, train.X, c.Log)
 	if err != nil {
 		return Row{}, err
 	}

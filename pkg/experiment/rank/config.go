@@ -12,6 +12,8 @@
 package rank
 
 import (
+	"io"
+
 	"github.com/gomlx/compute"
 	"github.com/molrg/molrg/pkg/dae"
 	"github.com/molrg/molrg/pkg/experiment"
@@ -47,6 +49,7 @@ type Config struct {
 	Dir      string          `json:"-"` // results folder: rank.csv (and ckpt/)
 	Backend  compute.Backend `json:"-"`
 	Progress progress.Func   `json:"-"`
+	Log      io.Writer       `json:"-"` // notices (a corrupt checkpoint skipped); nil: none
 }
 
 // DefaultConfig is the CPU-sized run: d = 6 (Σd_k/n = 0.25, d/n = 0.125),

@@ -71,13 +71,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if c.Backend == nil {
-		be, err := backend.Default()
-		if err != nil {
-			return nil, err
-		}
-		c.Backend = be
+	be, err := backend.OrDefault(c.Backend)
+	if err != nil {
+		return nil, err
 	}
+	c.Backend = be
 	if c.CheckpointDir == "" && c.Dir != "" {
 		c.CheckpointDir = filepath.Join(c.Dir, "ckpt")
 	}
@@ -258,7 +256,7 @@ func (r *runner) unetCurves(ctx context.Context, res *Result, x *mat.Dense) erro
 	}
 	res.Curves = append(res.Curves, cv)
 	if net == nil && c.CheckpointDir != "" && len(r.have["history"]) == 0 {
-		if _, h, err := unet.LoadNet(c.Backend, c.CheckpointDir); err == nil {
+		if _, h, _, err := unet.LoadNet(c.Backend, c.CheckpointDir); err == nil {
 			hist = h
 		}
 	}
@@ -288,7 +286,7 @@ func (r *runner) unetCurves(ctx context.Context, res *Result, x *mat.Dense) erro
 		kimg := float64(step) * float64(c.Train.BatchSize) / 1000
 		name := fmt.Sprintf("U-Net step %d (%.0f kimg)", step, kimg)
 		cv, err := r.curve("7", name, step, kimg, func() (experiment.DenoiserSpec, error) {
-			sn, _, err := unet.LoadNet(c.Backend, f)
+			sn, _, _, err := unet.LoadNet(c.Backend, f)
 			if err != nil {
 				return experiment.DenoiserSpec{}, err
 			}
@@ -308,7 +306,8 @@ func (r *runner) unet(ctx context.Context, x *mat.Dense) (*unet.Net, []unet.Reco
 	c := r.c
 	if c.CheckpointDir != "" {
 		if files, _ := unet.Checkpoints(c.CheckpointDir); len(files) > 0 {
-			net, h, err := unet.LoadNet(c.Backend, c.CheckpointDir)
+			net, h, skipped, err := unet.LoadNet(c.Backend, c.CheckpointDir)
+			experiment.Notice(c.Log, skipped)
 			if err == nil && len(h) > 0 && h[len(h)-1].Step >= h[len(h)-1].TotalSteps {
 				return net, h, nil
 			}
@@ -320,7 +319,7 @@ func (r *runner) unet(ctx context.Context, x *mat.Dense) (*unet.Net, []unet.Reco
 	tc.Progress = func(u progress.Update) {
 		r.counter.Stage(fmt.Sprintf("training the U-Net: %.0f/%.0f steps %s", u.Done+float64(u.Skipped), u.Total+float64(u.Skipped), u.Stage))
 	}
-	tr, err := experiment.TrainUNet(ctx, c.Backend, c.Net, tc, x)
+	tr, err := experiment.TrainUNet(ctx, c.Backend, c.Net, tc, x, c.Log)
 	if err != nil {
 		return nil, nil, err
 	}
