@@ -144,7 +144,7 @@ func runEdit(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(c.Validate()); err != nil {
 			return err
 		}
-		c.Progress = reporter(stderr, *quiet)
+		c.Progress, c.Log = reporter(stderr, *quiet), stderr
 		ctx, stop := interruptible()
 		defer stop()
 		if res, err = editing.Run(ctx, c); err != nil {

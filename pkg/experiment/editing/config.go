@@ -23,6 +23,7 @@ package editing
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -90,6 +91,7 @@ type Config struct {
 	CacheDir string          `json:"-"` // cached singular triplets ("": Dir/jacobian)
 	Backend  compute.Backend `json:"-"`
 	Progress progress.Func   `json:"-"`
+	Log      io.Writer       `json:"-"` // notices (a corrupt checkpoint skipped); nil: none
 }
 
 // DefaultConfig edits a held-out MNIST digit at 16×16 with a U-Net trained

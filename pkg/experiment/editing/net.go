@@ -32,12 +32,7 @@ func Denoiser(ctx context.Context, c Config) (spec experiment.DenoiserSpec, chec
 	return c.denoiser(ctx, be, d, progress.NewCounter(c.Progress, 1, "networks", 0))
 }
 
-func (c *Config) backend() (compute.Backend, error) {
-	if c.Backend != nil {
-		return c.Backend, nil
-	}
-	return backend.Default()
-}
+func (c *Config) backend() (compute.Backend, error) { return backend.OrDefault(c.Backend) }
 
 func (c *Config) checkpointDir() string {
 	if c.CheckpointDir != "" || c.Dir == "" {
@@ -53,7 +48,8 @@ func (c *Config) denoiser(ctx context.Context, be compute.Backend, d *data, coun
 	dir := c.checkpointDir()
 	if dir != "" {
 		if files, _ := unet.Checkpoints(dir); len(files) > 0 {
-			net, h, err := unet.LoadNet(be, dir)
+			net, h, skipped, err := unet.LoadNet(be, dir)
+			experiment.Notice(c.Log, skipped)
 			if err == nil && len(h) > 0 && h[len(h)-1].Step >= h[len(h)-1].TotalSteps {
 				nc := net.Config()
 				if nc.ImageSize != c.side() || nc.Channels != c.channels() {
@@ -70,7 +66,7 @@ func (c *Config) denoiser(ctx context.Context, be compute.Backend, d *data, coun
 	tc.Progress = func(u progress.Update) {
 		counter.Stage(fmt.Sprintf("training the U-Net: %.0f/%.0f steps %s", u.Done+float64(u.Skipped), u.Total+float64(u.Skipped), u.Stage))
 	}
-	tr, err := experiment.TrainUNet(ctx, be, c.Net, tc, d.train)
+	tr, err := experiment.TrainUNet(ctx, be, c.Net, tc, d.train, c.Log)
 	if err != nil {
 		return experiment.DenoiserSpec{}, "", err
 	}
