@@ -14,6 +14,7 @@ import (
 	"github.com/janpfeifer/gonb/gonbui"
 	gplot "gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -87,8 +88,9 @@ func (g *EditGrid) layout() (side, left, top, gap, w, h int) {
 		side = 72
 	}
 	left, gap = 10, 4
+	face := font.DefaultCache.Lookup(gplot.DefaultFont, 10)
 	for _, l := range g.RowLabels {
-		left = max(left, 7*len([]rune(l))+12)
+		left = max(left, int(math.Ceil(face.Width(l).Points()))+12)
 	}
 	top = 22
 	if g.Title != "" {
@@ -202,4 +204,22 @@ func (g *EditGrid) Display() error {
 	gonbui.DisplayPNG(png)
 	gonbui.Sync()
 	return nil
+}
+
+// ImagePanel is a panel (for a Figure or an Explorer frame) showing one
+// image of H·W·C values (channels last, C = 1 or 3), lo … hi mapped to black
+// … white, upscaled without smoothing, with a title and no axes.
+func ImagePanel(title string, im []float64, h, w, c int, lo, hi float64) (*gplot.Plot, error) {
+	g := &EditGrid{Images: [][][]float64{{im}}, H: h, W: w, C: c, Lo: lo, Hi: hi}
+	if err := g.check(); err != nil {
+		return nil, err
+	}
+	side := max(128, h, w)
+	p := gplot.New()
+	Style(p)
+	p.Title.Text = title
+	p.HideAxes()
+	p.Add(plotter.NewImage(g.tile(im, side), 0, 0, float64(w), float64(h)))
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, float64(w), 0, float64(h)
+	return p, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/molrg/molrg/pkg/plot"
 	"gonum.org/v1/gonum/mat"
 	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 // Frame is one picture of an explorer over a run: x_t + ξ·d continued to
@@ -44,19 +45,23 @@ func Frames(res *Result) []Frame {
 	return out
 }
 
-// SubspaceFigure is the MoLRG picture of edit time i: in the plane spanned
-// by the first direction v_1 (inside x_t's subspace U_k) and the part of
-// the random direction off U_k, (a) the edited latents x_t + ξv_1 and
-// x_t + ξr, (b) the images they continue to, relative to the unedited one.
-// Edits along v_1 move along the subspace (the horizontal axis); the random
-// direction's part off the subspace is discarded by the denoiser.
-func SubspaceFigure(res *Result, i int, m *molrg.Model) (*plot.Figure, error) {
-	if res == nil || i < 0 || i >= len(res.Times) {
-		return nil, fmt.Errorf("editing: no edit time %d to draw", i)
+// SubspaceFigure is the MoLRG picture of edit time ti and direction v_i
+// (i = 0 for v_1): in the plane spanned by v_i's part inside x_t's subspace
+// U_k and the part of the random direction r off U_k, (a) the edited
+// latents x_t + ξv_i and x_t + ξr, (b) the images they continue to,
+// relative to the unedited one. Edits along a leading v_i move along the
+// subspace (the horizontal axis); the random direction's part off the
+// subspace is discarded by the denoiser.
+func SubspaceFigure(res *Result, ti, i int, m *molrg.Model) (*plot.Figure, error) {
+	if res == nil || ti < 0 || ti >= len(res.Times) {
+		return nil, fmt.Errorf("editing: no edit time %d to draw", ti)
 	}
-	e := res.Times[i]
+	e := res.Times[ti]
 	if m == nil || len(e.Vectors) < 2 || e.Clean == nil {
 		return nil, errors.New("editing: the subspace picture needs a MoLRG run with its directions")
+	}
+	if i < 0 || i >= len(e.Vectors)-1 {
+		return nil, fmt.Errorf("editing: no singular direction %d (the run has %d)", i+1, len(e.Vectors)-1)
 	}
 	k, best := 0, -1.0
 	for j, u := range m.Bases {
@@ -65,19 +70,20 @@ func SubspaceFigure(res *Result, i int, m *molrg.Model) (*plot.Figure, error) {
 		}
 	}
 	u := m.Bases[k]
-	v1, r := e.Vectors[0], e.Vectors[len(e.Vectors)-1]
+	v1, r := e.Vectors[i], e.Vectors[len(e.Vectors)-1]
 	e1 := unit(inside(u, v1))
 	e2 := unit(sub(r, inside(u, r)))
 	if e1 == nil || e2 == nil {
-		return nil, errors.New("editing: v_1 has no part in x_t's subspace, or the random direction none off it")
+		return nil, fmt.Errorf("editing: v_%d has no part in x_t's subspace, or the random direction none off it", i+1)
 	}
+	vi := fmt.Sprintf("v%s", subscript(i+1))
 	coords := func(x []float64) (float64, float64) { return dot(x, e1), dot(x, e2) }
 	var latent, image []plot.Series
 	for _, d := range []struct {
 		name string
 		row  int
 		dir  []float64
-	}{{"along v₁", 0, v1}, {"along a random direction", len(e.Directions) - 1, r}} {
+	}{{"along " + vi, i, v1}, {"along a random direction", len(e.Directions) - 1, r}} {
 		ls := plot.Series{Name: d.name, Points: true}
 		is := plot.Series{Name: d.name, Points: true}
 		for j, xi := range e.Xi {
@@ -89,17 +95,114 @@ func SubspaceFigure(res *Result, i int, m *molrg.Model) (*plot.Figure, error) {
 		latent, image = append(latent, ls), append(image, is)
 	}
 	pa, err := plot.Lines(plot.Axes{Title: fmt.Sprintf("(a) x_t + ξ·d relative to x_t, σ_t = %.3g", e.Sigma),
-		X: "along v₁ (inside x_t's subspace U_k)", Y: "off U_k (random direction's part)"}, latent...)
+		X: "along " + vi + " (inside x_t's subspace U_k)", Y: "off U_k (random direction's part)"}, latent...)
 	if err != nil {
 		return nil, err
 	}
 	pb, err := plot.Lines(plot.Axes{Title: "(b) continued to t = 0, minus the unedited image",
-		X: "along v₁ (inside U_k)", Y: "off U_k"}, image...)
+		X: "along " + vi + " (inside U_k)", Y: "off U_k"}, image...)
 	if err != nil {
 		return nil, err
 	}
 	sameRange(pa, pb)
-	return plot.Grid([][]*gplot.Plot{{pa, pb}}), nil
+	f := plot.Grid([][]*gplot.Plot{{pa, pb}})
+	f.SharedLegend = true
+	f.Caption = fmt.Sprintf("t = %g·t_max (σ_t = %.3g): ς_%d = %.3g, sin∠(%s, U_k) = %.1g; the random direction is sin∠ = %.2f off U_k",
+		e.T, e.Sigma, i+1, e.Values[i], vi, e.Off[i], e.RandomOff)
+	return f, nil
+}
+
+func subscript(i int) string {
+	var b []rune
+	for _, c := range fmt.Sprint(i) {
+		b = append(b, '₀'+(c-'0'))
+	}
+	return string(b)
+}
+
+// SubspaceExplorer switches SubspaceFigure over the edit times and the
+// singular directions of a MoLRG run.
+func SubspaceExplorer(res *Result, m *molrg.Model) (*plot.Explorer, error) {
+	if res == nil || len(res.Times) == 0 {
+		return nil, errors.New("editing: no edit times to explore")
+	}
+	var ts []float64
+	for _, e := range res.Times {
+		ts = append(ts, e.T)
+	}
+	var idx []int
+	for i := range len(res.Times[0].Values) {
+		idx = append(idx, i+1)
+	}
+	return &plot.Explorer{
+		Params: []plot.Param{plot.Values("t/t_max", ts, "%g", ts[len(ts)-1]), plot.Ints("singular vector i", idx, 1)},
+		Render: func(at []int) (*plot.Figure, error) { return SubspaceFigure(res, at[0], at[1], m) },
+	}, nil
+}
+
+// Explorer shows one edited image at a time, switched in the page by the
+// edit time, the direction (v_1 … v_r or the random one) and ξ: the input
+// (or the fresh sample's x_t continued), the unedited continuation, the
+// edited image and the direction itself (x_t space, scaled to its largest
+// entry).
+func Explorer(res *Result) (*plot.Explorer, error) {
+	if res == nil || len(res.Times) == 0 || len(res.Times[0].Images) == 0 {
+		return nil, errors.New("editing: no edits to explore")
+	}
+	first := res.Times[0]
+	var ts []float64
+	for _, e := range res.Times {
+		ts = append(ts, e.T)
+	}
+	h, w, c := res.Shape[0], res.Shape[1], res.Shape[2]
+	render := func(at []int) (*plot.Figure, error) {
+		e := res.Times[at[0]]
+		i, j := at[1], at[2]
+		if i >= len(e.Images) || j >= len(e.Xi) {
+			return nil, fmt.Errorf("editing: edit time %g has no frame %d, %d", e.T, i, j)
+		}
+		var panels []*gplot.Plot
+		add := func(title string, im []float64, lo, hi float64) error {
+			p, err := plot.ImagePanel(title, im, h, w, c, lo, hi)
+			panels = append(panels, p)
+			return err
+		}
+		if e.Input != nil {
+			if err := add("input", e.Input, -1, 1); err != nil {
+				return nil, err
+			}
+		}
+		if err := add("ξ = 0 (unedited)", e.Clean, -1, 1); err != nil {
+			return nil, err
+		}
+		if err := add(fmt.Sprintf("ξ = %g along %s", e.Xi[j], e.Directions[i]), e.Images[i][j], -1, 1); err != nil {
+			return nil, err
+		}
+		if i < len(e.Vectors) && e.Vectors[i] != nil {
+			m := 0.0
+			for _, v := range e.Vectors[i] {
+				m = math.Max(m, math.Abs(v))
+			}
+			if err := add("the direction "+e.Directions[i], e.Vectors[i], -m, m); err != nil {
+				return nil, err
+			}
+		}
+		f := plot.Grid([][]*gplot.Plot{panels})
+		f.Height = plot.NotebookWidth / vg.Length(len(panels)+1)
+		val := "random unit direction"
+		if i < len(e.Values) && e.Directions[i] != randomName {
+			val = fmt.Sprintf("ς_%d = %.3g", i+1, e.Values[i])
+		}
+		f.Caption = fmt.Sprintf("t = %g·t_max (σ_t = %.3g), %s (%s), ξ = %g (%.2g σ_t): ‖x̂(ξ) − x̂(0)‖ = %.3g",
+			e.T, e.Sigma, e.Directions[i], val, e.Xi[j], e.Xi[j]/e.Sigma, e.Moved[i][j])
+		return f, nil
+	}
+	return &plot.Explorer{
+		Params: []plot.Param{plot.Values("t/t_max", ts, "%g", ts[len(ts)-1]),
+			plot.Choices("direction", first.Directions, 0), plot.Values("ξ", first.Xi, "%g", first.Xi[len(first.Xi)-1])},
+		Render: render,
+		PNG:    true,
+	}, nil
 }
 
 // sameRange gives both panels the same, square, axis ranges.

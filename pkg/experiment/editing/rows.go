@@ -72,10 +72,20 @@ func linXi(xi []float64) []float64 {
 	return out
 }
 
-func formatPixels(x []float64) string {
+// formatPixels writes an image with float32 precision (what the U-Net
+// computes in) and formatVector a vector that is computed with (x_t, the
+// directions) with full float64 precision.
+func formatPixels(x []float64) string { return formatFloats(x, 32) }
+
+func formatVector(x []float64) string { return formatFloats(x, 64) }
+
+func formatFloats(x []float64, bits int) string {
 	parts := make([]string, len(x))
 	for i, v := range x {
-		parts[i] = strconv.FormatFloat(float64(float32(v)), 'g', -1, 32)
+		if bits == 32 {
+			v = float64(float32(v))
+		}
+		parts[i] = strconv.FormatFloat(v, 'g', -1, bits)
 	}
 	return strings.Join(parts, " ")
 }

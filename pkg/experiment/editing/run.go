@@ -247,7 +247,7 @@ func (r *runner) time(t float64) error {
 				d, name = mat.Col(nil, i, dirs), dirName(i)
 			}
 			rows = append(rows, Row{Kind: KindDirection, T: t, Sigma: l.Sigma, Direction: name, I: (i + 1) % (c.R + 1), Xi: math.NaN(),
-				Value: norm(d), Residual: math.NaN(), Off: r.off(k, d), Pixels: formatPixels(d)})
+				Value: norm(d), Residual: math.NaN(), Off: r.off(k, d), Pixels: formatVector(d)})
 		}
 		for i := range lin {
 			for j, x := range linXi(c.Xi) {
@@ -294,7 +294,7 @@ func (r *runner) latentRows(t float64, l *edit.Latent) []Row {
 	var rows []Row
 	add := func(name string, x []float64) {
 		rows = append(rows, Row{Kind: KindImage, T: t, Sigma: l.Sigma, Direction: name, Xi: math.NaN(), Value: norm(x),
-			Residual: math.NaN(), Off: math.NaN(), Pixels: formatPixels(x)})
+			Residual: math.NaN(), Off: math.NaN(), Pixels: formatVector(x)})
 	}
 	if l.Start != nil {
 		add(imageInput, l.Start)
