@@ -184,7 +184,11 @@ func Move(x []float64, dirs *mat.Dense, xi []float64) *mat.Dense {
 }
 
 // Grid continues x_t + ξ_j d_i to t = 0 for every direction (columns of
-// dirs) and strength: images[i][j], all in one batch.
+// dirs) and strength: images[i][j], the ξ ≠ 0 ones in one batch. For ξ = 0
+// the state is x_t itself, bit for bit, and its image is l.Clean, x_t
+// continued once: recomputed inside a batch of another size it could differ
+// in the last bits (XLA's kernels depend on the batch shape; about 1e-7 for
+// a float32 U-Net), which would make ξ = 0 look like an edit.
 func (e *Editor) Grid(l *Latent, dirs *mat.Dense, xi []float64) ([][][]float64, error) {
 	if r, _ := dirs.Dims(); r != e.n {
 		return nil, fmt.Errorf("edit: directions have %d values, want n = %d", r, e.n)
@@ -197,16 +201,31 @@ func (e *Editor) Grid(l *Latent, dirs *mat.Dense, xi []float64) ([][][]float64, 
 			return nil, param.Errorf("edit", "Xi", s, "finite strengths ξ")
 		}
 	}
-	out, err := e.Continue(l, Move(l.X, dirs, xi))
-	if err != nil {
-		return nil, err
+	var nonzero []float64
+	for _, s := range xi {
+		if s != 0 {
+			nonzero = append(nonzero, s)
+		}
 	}
 	_, k := dirs.Dims()
+	var out *mat.Dense
+	if len(nonzero) > 0 {
+		var err error
+		if out, err = e.Continue(l, Move(l.X, dirs, nonzero)); err != nil {
+			return nil, err
+		}
+	}
 	images := make([][][]float64, k)
 	for i := range k {
 		images[i] = make([][]float64, len(xi))
-		for j := range xi {
-			images[i][j] = out.RawRowView(i*len(xi) + j)
+		jj := 0
+		for j, s := range xi {
+			if s == 0 {
+				images[i][j] = append([]float64(nil), l.Clean...)
+				continue
+			}
+			images[i][j] = out.RawRowView(i*len(nonzero) + jj)
+			jj++
 		}
 	}
 	return images, nil
