@@ -89,6 +89,7 @@ func runEdit(args []string, stdout, stderr io.Writer) error {
 	f.intVar(&c.R, "r", "R", "singular vectors edited along")
 	xi := floatsFrom(c.Xi)
 	f.floats(&xi, "xi", "Xi", "positive strengths ξ, mirrored to −ξ … 0 … ξ")
+	f.BoolVar(&c.XiPerSigma, "xi-sigma", c.XiPerSigma, "the -xi values are multiples of σ_t (the noise's standard deviation per direction)")
 	f.StringVar(&c.Mask, "mask", c.Mask, `"" (none), a pixel rectangle x0,y0,x1,y1, or alpha`)
 	f.bind("Mask", "mask")
 	f.intVar(&c.NullRank, "null-rank", "NullRank", "with -mask: right singular vectors outside the mask projected off (0: none)")

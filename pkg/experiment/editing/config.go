@@ -70,16 +70,17 @@ type Config struct {
 	Index  int    `json:"index"`         // image index (held, train) or noise index (sample)
 	PNG    string `json:"png,omitempty"` // source "png": the file (its SHA-256 is recorded too)
 
-	Times      []float64 `json:"times"`      // edit times t/t_max (each mapped to a level of the 18-step EDM grid, edit.TimeSigma)
-	R          int       `json:"r"`          // singular vectors edited along
-	Xi         []float64 `json:"xi"`         // strengths ξ (EDM units: x_t + ξv, ‖v‖ = 1), negative to positive
-	Mask       string    `json:"mask"`       // "": none; "x0,y0,x1,y1": a pixel rectangle; "alpha": the image's object (alpha ≥ 0.5)
-	NullRank   int       `json:"null_rank"`  // with a mask: right singular vectors outside it projected off (LOCO-Edit)
-	Method     string    `json:"method"`     // "auto", "full" or "iterate" (edit.Method)
-	Tol        float64   `json:"tol"`        // subspace iteration tolerance (edit.SVDOptions.Tol)
-	MaxIter    int       `json:"max_iter"`   // subspace iteration steps at most
-	Oversample int       `json:"oversample"` // extra vectors in the iteration's block
-	Steps      int       `json:"steps"`      // DDIM inversion steps from σ_min to σ_t (and back)
+	Times      []float64 `json:"times"`                  // edit times t/t_max (each mapped to a level of the 18-step EDM grid, edit.TimeSigma)
+	R          int       `json:"r"`                      // singular vectors edited along
+	Xi         []float64 `json:"xi"`                     // strengths ξ (EDM units: x_t + ξv, ‖v‖ = 1), negative to positive
+	XiPerSigma bool      `json:"xi_per_sigma,omitempty"` // Xi are multiples of σ_t (the noise's standard deviation per direction)
+	Mask       string    `json:"mask"`                   // "": none; "x0,y0,x1,y1": a pixel rectangle; "alpha": the image's object (alpha ≥ 0.5)
+	NullRank   int       `json:"null_rank"`              // with a mask: right singular vectors outside it projected off (LOCO-Edit)
+	Method     string    `json:"method"`                 // "auto", "full" or "iterate" (edit.Method)
+	Tol        float64   `json:"tol"`                    // subspace iteration tolerance (edit.SVDOptions.Tol)
+	MaxIter    int       `json:"max_iter"`               // subspace iteration steps at most
+	Oversample int       `json:"oversample"`             // extra vectors in the iteration's block
+	Steps      int       `json:"steps"`                  // DDIM inversion steps from σ_min to σ_t (and back)
 	Seed       uint64    `json:"seed"`
 
 	Net           unet.Config      `json:"net"`
@@ -96,7 +97,7 @@ type Config struct {
 
 // DefaultConfig edits a held-out MNIST digit at 16×16 with a U-Net trained
 // here: the 0.7 M-parameter network, 4000 steps of batch 64 on 10 000
-// images; t = 0.7·t_max (σ_t = 12.9), r = 5, ξ = −60 … 60, no mask, 40
+// images; t = 0.7·t_max (σ_t = 12.9), r = 5, ξ = −60 … 60, no mask, 100
 // DDIM inversion steps. (ours; the paper: a DDPM on MetFaces at 256²,
 // t = 0.7T.)
 func DefaultConfig() Config {
@@ -107,7 +108,7 @@ func DefaultConfig() Config {
 		Source: SourceHeld, Index: 0,
 		Times: []float64{edit.PaperTime}, R: 5, Xi: []float64{-60, -40, -20, 0, 20, 40, 60},
 		NullRank: 5, Method: "auto", Tol: edit.DefaultTol, MaxIter: edit.DefaultMaxIter, Oversample: edit.DefaultOversample,
-		Steps: 40, Seed: 1,
+		Steps: 100, Seed: 1,
 		Net: unet.DefaultConfig(16, 1), Train: tc,
 	}
 }

@@ -197,9 +197,13 @@ func Explorer(res *Result) (*plot.Explorer, error) {
 			e.T, e.Sigma, e.Directions[i], val, e.Xi[j], e.Xi[j]/e.Sigma, e.Moved[i][j])
 		return f, nil
 	}
+	xiName, xis := "ξ", first.Xi
+	if perSigma(res) {
+		xiName, xis = "ξ/σ_t", scale(first.Xi, 1/first.Sigma)
+	}
 	return &plot.Explorer{
 		Params: []plot.Param{plot.Values("t/t_max", ts, "%g", ts[len(ts)-1]),
-			plot.Choices("direction", first.Directions, 0), plot.Values("ξ", first.Xi, "%g", first.Xi[len(first.Xi)-1])},
+			plot.Choices("direction", first.Directions, 0), plot.Values(xiName, xis, "%.3g", xis[len(xis)-1])},
 		Render: render,
 		PNG:    true,
 	}, nil
@@ -216,6 +220,28 @@ func sameRange(ps ...*gplot.Plot) {
 	for _, p := range ps {
 		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = lo-pad, hi+pad, lo-pad, hi+pad
 	}
+}
+
+// perSigma reports whether the runs' strengths are the same multiples of
+// σ_t at every edit time (and there are several): the explorer's slider is
+// then ξ/σ_t.
+func perSigma(res *Result) bool {
+	if len(res.Times) < 2 {
+		return false
+	}
+	first := res.Times[0]
+	for _, e := range res.Times[1:] {
+		if len(e.Xi) != len(first.Xi) {
+			return false
+		}
+		for j := range e.Xi {
+			a, b := e.Xi[j]/e.Sigma, first.Xi[j]/first.Sigma
+			if math.Abs(a-b) > 1e-9*math.Max(1, math.Abs(a)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func proj2(u *mat.Dense, x []float64) float64 {

@@ -230,7 +230,8 @@ func (r *runner) time(t float64) error {
 	}
 	if r.done(t) == 0 || r.count(KindTriplet, t) < c.R+1 || r.count(KindDirection, t) < c.R+1 {
 		r.counter.Stage(fmt.Sprintf("t = %g·t_max: first-order errors", t))
-		lin, err := r.editor.Linearity(l, &edit.Triplets{Values: tr.Values, Q: q, V: v}, mask, linXi(c.Xi))
+		xis := c.strengths(l.Sigma)
+		lin, err := r.editor.Linearity(l, &edit.Triplets{Values: tr.Values, Q: q, V: v}, mask, linXi(xis))
 		if err != nil {
 			return err
 		}
@@ -250,7 +251,7 @@ func (r *runner) time(t float64) error {
 				Value: norm(d), Residual: math.NaN(), Off: r.off(k, d), Pixels: formatVector(d)})
 		}
 		for i := range lin {
-			for j, x := range linXi(c.Xi) {
+			for j, x := range linXi(xis) {
 				rows = append(rows, Row{Kind: KindLinearity, T: t, Sigma: l.Sigma, Direction: dirName(i), I: i + 1, Xi: x, Value: lin[i][j],
 					Residual: math.NaN(), Off: math.NaN()})
 			}
@@ -265,7 +266,7 @@ func (r *runner) time(t float64) error {
 		all := mat.NewDense(n, c.R+1, nil)
 		all.Slice(0, n, 0, c.R).(*mat.Dense).Copy(dirs)
 		all.SetCol(c.R, random)
-		g, err := r.editor.Grid(l, all, c.Xi)
+		g, err := r.editor.Grid(l, all, c.strengths(l.Sigma))
 		if err != nil {
 			return err
 		}
@@ -275,7 +276,7 @@ func (r *runner) time(t float64) error {
 			if i == c.R {
 				name, idx = randomName, 0
 			}
-			for j, x := range c.Xi {
+			for j, x := range c.strengths(l.Sigma) {
 				rows = append(rows, Row{Kind: KindEdit, T: t, Sigma: l.Sigma, Direction: name, I: idx, Xi: x,
 					Value: dist(g[i][j], l.Clean), Residual: math.NaN(), Off: r.off(k, g[i][j]), Pixels: formatPixels(g[i][j])})
 			}
@@ -286,6 +287,18 @@ func (r *runner) time(t float64) error {
 		r.counter.Add(1, "")
 	}
 	return nil
+}
+
+// strengths are the ξ of the grid at level σ: Xi, or Xi·σ with XiPerSigma.
+func (c *Config) strengths(sigma float64) []float64 {
+	if !c.XiPerSigma {
+		return c.Xi
+	}
+	out := make([]float64, len(c.Xi))
+	for i, x := range c.Xi {
+		out[i] = x * sigma
+	}
+	return out
 }
 
 // latentRows are the image rows of a latent: the input (when inverted),
