@@ -61,6 +61,13 @@ def flag_cases():
                              ["-seed", "x"], ["-m", "100", "-sample-batch", "200"], ["-noises", "300"],
                              ["-copy", "cosine", "-tau", "2"], ["-ns", "100000"], ["-data", "emoji-animals", "-ns", "128"],
                              ["-held", "70000", "-ns", "16"], ["-ns", "2000000"]]},
+        "edit": {"ints": ["r", "max-iter", "inv-steps", "steps", "batch", "size", "n", "d", "channels"], "lists": [],
+                 "floats": ["t", "xi", "tol"],
+                 "other": [["-index", "-1"], ["-index", "100000"], ["-null-rank", "-1"], ["-null-rank", "256"],
+                           ["-oversample", "-1"], ["-held", "-1"], ["-source", "web"], ["-mask", "1,2"],
+                           ["-mask", "0,0,99,4"], ["-mask", "alpha"], ["-mask", "3,3,1,1"], ["-method", "lanczos"],
+                           ["-data", "imagenet"], ["-truth", "-data", "mnist"], ["-out", ""], ["-seed", "x"],
+                           ["-r", "100000"], ["-t", "0"], ["-xi", "0"], ["-tol", "1"], ["-index", "x"]]},
     }
     for cmd, spec in per_command.items():
         for f in spec["ints"]:
@@ -84,6 +91,9 @@ def flag_cases():
         cases.append((cmd, ["-nope"], "-nope"))
         cases.append((cmd, ["stray"], "stray"))
         cases.append((cmd, ["-plot-only", "-out", "/nonexistent/folder"], "/nonexistent/folder"))
+    cases.append(("edit", ["-png", "/nonexistent/x.png"], "/nonexistent/x.png"))
+    cases.append(("edit", ["-classes", "nosuchclass"], "nosuchclass"))
+    cases.append(("edit", ["-data", "molrg", "-source", "png", "-png", "/nonexistent/x.png"], "-source"))
     cases.append(("info", ["-x"], "-x"))
     cases.append(("info", ["extra"], "extra"))
     cases.append(("merge", [], "-out"))
@@ -198,7 +208,7 @@ def table(molrg, tmp):
     for cmd, args, want in flag_cases():
         tried += 1
         out = tmp / f"out{tried}"
-        full = [cmd] + args + (["-out", str(out)] if cmd in ("phase", "unet-molrg", "rank", "images") and "-out" not in args else [])
+        full = [cmd] + args + (["-out", str(out)] if cmd in ("phase", "unet-molrg", "rank", "images", "edit") and "-out" not in args else [])
         code, o, e = run(molrg, full)
         check_error(f"molrg {' '.join(full)}", code, o, e, want, failures)
     for stdin, want in posterior_cases():
@@ -223,7 +233,7 @@ def table(molrg, tmp):
         code, o, e = run(molrg, args)
         check_error(f"molrg {' '.join(args)}", code, o, e, want, failures)
     for args in (["-h"], ["help"], ["info", "-h"], ["phase", "--help"], ["rank", "-h"], ["unet-molrg", "-h"], ["merge", "-h"],
-                 ["images", "-h"], ["images", "-authors", "-data", "emoji-people", "-h"]):
+                 ["images", "-h"], ["images", "-authors", "-data", "emoji-people", "-h"], ["edit", "-h"]):
         tried += 1
         code, o, e = run(molrg, args)
         if code != 0 or any(t in o + e for t in TRACE) or "usage" not in (o + e).lower():
@@ -245,6 +255,8 @@ RESUMABLE = {
                 "-sample-batch", "10", "-grid", "2", "-steps", "40", "-batch", "8", "-model-channels", "8",
                 "-noises", "1", "-rows", "0", "-quiet"],
                "images.csv", ["figure", "n", "i"], ["gl", "gl_held", "dist_gen", "loss", "rank"], ["steps"]),
+    "edit": (["edit", "-truth", "-t", "0.2,0.5,0.7", "-quiet"],
+             "edit.csv", ["kind", "t", "direction", "xi"], ["value", "off_subspace"], ["i"]),
 }
 
 

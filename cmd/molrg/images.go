@@ -163,7 +163,7 @@ func runImages(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(c.Validate()); err != nil {
 			return err
 		}
-		c.Progress = reporter(stderr, *quiet)
+		c.Progress, c.Log = reporter(stderr, *quiet), stderr
 		fmt.Fprintf(stdout, "images: %s at %d×%d×%d; U-Net of %s parameters, %d steps of batch %d per N; N %s; M = %d; copy test %s%s; results in %s\n",
 			c.Data, c.Size, c.Size, c.Channels, paramCount(c.Net), c.Train.TotalSteps, c.Train.BatchSize, formatInts(c.Ns), c.M, copyName(c.Copy), shardNote(c.Shard), c.Dir)
 		ctx, stop := interruptible()

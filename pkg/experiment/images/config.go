@@ -25,6 +25,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"math"
 	"slices"
 
@@ -63,6 +64,7 @@ type Config struct {
 	Dir      string          `json:"-"` // results folder: images.csv, ckpt/, samples/ ("": nothing written, nothing resumed)
 	Backend  compute.Backend `json:"-"`
 	Progress progress.Func   `json:"-"`
+	Log      io.Writer       `json:"-"` // notices (a corrupt checkpoint skipped); nil: none
 	Shard    results.Shard   `json:"-"`
 }
 

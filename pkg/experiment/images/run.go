@@ -261,7 +261,9 @@ func (r *runner) train(ctx context.Context, n int, report progress.Func) (*mat.D
 	}
 	r.trained = 0
 	if tc.CheckpointDir != "" {
-		if _, err := r.trainer.Resume(); err != nil {
+		_, skipped, err := r.trainer.Resume()
+		experiment.Notice(c.Log, skipped)
+		if err != nil {
 			return nil, err
 		}
 	}
