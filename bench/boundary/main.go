@@ -91,10 +91,10 @@ func (o options) config(k, d int) dae.Config {
 	for i := range dims {
 		dims[i] = d
 	}
-	c := phase.DefaultTrain(p, dims...)
-	if o.defaults == "converged" {
+	c := phase.DefaultTrain(p, dims...) // molrg phase's: dae.ConvergedConfig with the sweep's initialization
+	if o.defaults == "default" {
 		init := c.Init
-		c = dae.ConvergedConfig(p, dims...)
+		c = dae.DefaultConfig(p, dims...)
 		c.Init = init
 	}
 	if o.steps > 0 {

@@ -48,7 +48,7 @@ func main() {
 	flag.IntVar(&o.instances, "instances", 20, "instances per N_k (all N_k × instances train as one batch)")
 	flag.IntVar(&o.steps, "steps", 500, "Config.Steps for the host kernel, XLA and PyTorch (0: the config's)")
 	flag.IntVar(&o.goSteps, "go-steps", 25, "SGD steps timed on the pure-Go backend (0: skip it)")
-	flag.StringVar(&o.config, "config", "default", "Algorithm 1 configuration: default (phase.DefaultTrain: geometric schedule, fixed steps) or converged (dae.ConvergedConfig: stops on convergence; host kernel and PyTorch only)")
+	flag.StringVar(&o.config, "config", "default", "Algorithm 1 configuration: default (dae.DefaultConfig: geometric schedule, fixed steps) or converged (phase.DefaultTrain, what molrg phase runs: dae.ConvergedConfig, stops on convergence; host kernel and PyTorch only)")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed")
 	flag.StringVar(&o.python, "python", ".venv/bin/python", "Python with torch (bash bench/setup_torch.sh)")
 	flag.StringVar(&o.threads, "threads", "1,0", "PyTorch thread counts to time, comma-separated (0: its default, one per core)")
@@ -80,10 +80,10 @@ func run(o options) error {
 	for i := range dims {
 		dims[i] = o.d
 	}
-	cfg := phase.DefaultTrain(param, dims...)
-	if o.config == "converged" {
+	cfg := phase.DefaultTrain(param, dims...) // molrg phase's: dae.ConvergedConfig with the sweep's initialization
+	if o.config == "default" {
 		init := cfg.Init
-		cfg = dae.ConvergedConfig(param, dims...)
+		cfg = dae.DefaultConfig(param, dims...)
 		cfg.Init = init
 	}
 	if o.steps > 0 {
