@@ -264,6 +264,12 @@ func (f *Figure) Save(path string) error {
 	if err != nil {
 		return err
 	}
+	return writeFile(path, data)
+}
+
+// writeFile writes data to path (creating its folder) through a temporary
+// name and a rename, so an existing file is never left half-written.
+func writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
