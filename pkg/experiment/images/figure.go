@@ -54,8 +54,12 @@ func Calibration(rows []Row) (maxTrain, minHeld float64, ok bool) {
 // nTicks labels a log N axis at the N of the rows.
 func nTicks(ns []int) gplot.ConstantTicks {
 	var t gplot.ConstantTicks
-	for _, n := range ns {
-		t = append(t, gplot.Tick{Value: float64(n), Label: strconv.Itoa(n)})
+	for i, n := range ns {
+		label := strconv.Itoa(n)
+		if len(ns) > 5 && i%2 == 1 {
+			label = "" // every other label, so that neighbours on the log axis do not overlap
+		}
+		t = append(t, gplot.Tick{Value: float64(n), Label: label})
 	}
 	return t
 }
@@ -106,22 +110,28 @@ func FigureRanks(runs [][]Row) (*plot.Figure, error) {
 
 func ranksPanel(runs [][]Row) (*gplot.Plot, error) {
 	var s []plot.Series
+	var ns []int // the N of each curve
 	for _, rows := range runs {
 		cv, n, ok := RankCurve(rows)
 		if !ok {
 			continue
 		}
-		s = append(s, plot.Series{Name: fmt.Sprintf("%s (N = %d)", cv.Name, n), X: cv.SNR, Y: cv.Ratio, Points: true})
+		s = append(s, plot.Series{Name: cv.Name, X: cv.SNR, Y: cv.Ratio, Points: true})
+		ns = append(ns, n)
 	}
 	if len(s) == 0 {
 		return nil, errors.New("images: no complete Figure 3(a) curve to draw")
 	}
-	p, err := plot.Lines(plot.Axes{Title: "Fig. 3a: Jacobian rank along the Heun trajectory", X: "SNR = 1/σ",
+	title := "Fig. 3a: Jacobian rank, U-Net of the largest N"
+	if slices.Min(ns) == slices.Max(ns) {
+		title = fmt.Sprintf("Fig. 3a: Jacobian rank, U-Net of N = %d", ns[0])
+	}
+	p, err := plot.Lines(plot.Axes{Title: title, X: "SNR = 1/σ",
 		Y: "numerical rank / n (eq. 46)", LogX: true}, s...)
 	if err != nil {
 		return nil, err
 	}
-	p.Y.Min, p.Y.Max = 0, 1.3
+	p.Y.Min, p.Y.Max = 0, 1.05
 	plot.UsePowerTicks(p)
 	return p, nil
 }
@@ -156,13 +166,13 @@ func glPanel(runs [][]Row) (*gplot.Plot, error) {
 		return nil, errors.New("images: no Figure 5(b) rows to draw")
 	}
 	slices.Sort(ns)
-	p, err := plot.Lines(plot.Axes{Title: "Fig. 5b: GL score against the training images", X: "training images N",
+	p, err := plot.Lines(plot.Axes{Title: "Fig. 5b: GL score against N", X: "training images N",
 		Y: "GL score (fraction not copies)", LogX: true, LegendLeft: true}, s...)
 	if err != nil {
 		return nil, err
 	}
 	p.X.Tick.Marker = nTicks(ns)
-	p.Y.Min, p.Y.Max = -0.02, 1.3
+	p.Y.Min, p.Y.Max = -0.02, 1.05
 	return p, nil
 }
 
@@ -176,7 +186,9 @@ func FigureAll(runs [][]Row) (*plot.Figure, error) {
 	if rk, err := ranksPanel(runs); err == nil {
 		panels = append(panels, rk)
 	}
-	return plot.Grid([][]*gplot.Plot{panels}), nil
+	f := plot.Grid([][]*gplot.Plot{panels})
+	f.SharedLegend = true // the same data sets, in the same colours, in both panels
+	return f, nil
 }
 
 // FigureSamples draws, for each run of samples (e.g. a small and a large

@@ -88,7 +88,7 @@ func TestFigures(t *testing.T) {
 		want []string
 	}{
 		"5b":  {f5.SVG, []string{"mnist", "held-out real images", "training images"}},
-		"3a":  {f3.SVG, []string{"mnist (N = 128)", "SNR"}},
+		"3a":  {f3.SVG, []string{"mnist", "U-Net of N = 128", "SNR"}},
 		"all": {fa.SVG, []string{"mnist", "emoji-people", "Fig. 3a", "Fig. 5b"}},
 	} {
 		svg, err := c.svg()
