@@ -10,7 +10,7 @@ setup:
 test:
 	bash kernels/test.sh
 
-# Hostile-user checks of the built binary: ~200 bad inputs (never a stack
+# Hostile-user checks of the built binary: ~400 bad inputs (never a stack
 # trace), kill -9 and resume of every resumable command, two runs on one folder.
 reliability:
 	GOEXPERIMENT=simd GOTOOLCHAIN=local go build -o .tools/bin/molrg ./cmd/molrg

@@ -163,7 +163,7 @@ def file_cases(tmp):
     cases.append((["phase", "-d", "1", "-nk", "1", "-k", "1", "-instances", "1", "-out", str(d)], "phase.csv"))
     d = tmp / "nometa_phase"
     d.mkdir()
-    (d / "phase.csv").write_text("n,K,d,Nk,instance,method,noise,error,success,seconds\n12,1,1,1,0,sgd,0,0.1,1,0.1\n")
+    (d / "phase.csv").write_text("n,K,d,Nk,instance,method,noise,error,success,seconds,steps,converged\n12,1,1,1,0,sgd,0,0.1,1,0.1,300,1\n")
     cases.append((["phase", "-d", "1", "-nk", "1", "-k", "1", "-instances", "1", "-out", str(d)], "phase.json"))
     d = tmp / "badmeta"
     d.mkdir()
@@ -244,7 +244,7 @@ def table(molrg, tmp):
 # --- 2 and 3. kill -9, resume, and concurrent runs --------------------------
 
 RESUMABLE = {
-    "phase": (["phase", "-n", "12", "-d", "1-3", "-nk", "1-6", "-k", "1,2", "-instances", "3", "-steps", "300", "-quiet"],
+    "phase": (["phase", "-n", "48", "-d", "1-8", "-nk", "1-16", "-k", "1,2,3", "-instances", "3", "-quiet"],
               "phase.csv", ["n", "K", "d", "Nk", "instance", "method"], ["error"], ["success"]),
     "unet-molrg": (["unet-molrg", "-dims", "2", "-ratios", "1,2", "-steps", "40", "-batch", "8", "-channels", "8",
                     "-m", "20", "-quiet"],
@@ -255,7 +255,8 @@ RESUMABLE = {
                 "-sample-batch", "10", "-grid", "2", "-steps", "40", "-batch", "8", "-model-channels", "8",
                 "-noises", "1", "-rows", "0", "-quiet"],
                "images.csv", ["figure", "n", "i"], ["gl", "gl_held", "dist_gen", "loss", "rank"], ["steps"]),
-    "edit": (["edit", "-truth", "-t", "0.2,0.5,0.7", "-quiet"],
+    "edit": (["edit", "-n", "500", "-held", "20", "-steps", "300", "-batch", "16", "-channels", "8", "-inv-steps", "20",
+              "-r", "2", "-quiet"],
              "edit.csv", ["kind", "t", "direction", "xi"], ["value", "off_subspace"], ["i"]),
 }
 
