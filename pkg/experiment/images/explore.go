@@ -36,7 +36,8 @@ func ReadAllSamples(dir string) ([]Samples, error) {
 // each frame shows the generated images of one (run, N) above their nearest
 // training images, as FigureSamples draws them. N runs over every size any
 // run sampled; a run without samples at that N shows its nearest N, and the
-// caption says so. It starts at the smallest N (memorization).
+// caption says so. It starts at the smallest N (memorization). With one run
+// the only control is N.
 func SamplesExplorer(names []string, sets [][]Samples, statistic string) (*plot.Explorer, error) {
 	if len(names) != len(sets) || len(sets) == 0 {
 		return nil, fmt.Errorf("images: %d names for %d runs, want one per run and at least one", len(names), len(sets))
@@ -53,9 +54,17 @@ func SamplesExplorer(names []string, sets [][]Samples, statistic string) (*plot.
 		}
 	}
 	slices.Sort(ns)
+	// With one run there is no data-set control (a control must change the figure).
+	params := []plot.Param{plot.Ints("N", ns, ns[0])}
+	if len(sets) > 1 {
+		params = append([]plot.Param{plot.Choices("data", names, 0)}, params...)
+	}
 	render := func(at []int) (*plot.Figure, error) {
-		want := ns[at[1]]
-		s := nearestN(sets[at[0]], want)
+		run, want := 0, ns[at[len(at)-1]]
+		if len(sets) > 1 {
+			run = at[0]
+		}
+		s := nearestN(sets[run], want)
 		f, err := FigureSamples([]Samples{s}, statistic)
 		if err != nil {
 			return nil, err
@@ -66,14 +75,14 @@ func SamplesExplorer(names []string, sets [][]Samples, statistic string) (*plot.
 				copies++
 			}
 		}
-		f.Caption = fmt.Sprintf("%s, N = %d: %d of the %d generated images shown are copies", names[at[0]], s.N, copies, len(s.Copy))
+		f.Caption = fmt.Sprintf("%s, N = %d: %d of the %d generated images shown are copies", names[run], s.N, copies, len(s.Copy))
 		if s.N != want {
 			f.Caption += fmt.Sprintf(" (no samples at N = %d: the nearest N run)", want)
 		}
 		return f, nil
 	}
 	return &plot.Explorer{
-		Params: []plot.Param{plot.Choices("data", names, 0), plot.Ints("N", ns, ns[0])},
+		Params: params,
 		Render: render,
 		PNG:    true,
 	}, nil

@@ -63,6 +63,13 @@ func TestSamplesExplorer(t *testing.T) {
 			t.Errorf("frame %v: caption %q, want it to start with %q", c.at, f.Caption, c.want)
 		}
 	}
+	one, err := SamplesExplorer([]string{"mnist"}, [][]Samples{sa}, "")
+	if err != nil || len(one.Params) != 1 || one.Combinations() != 2 {
+		t.Fatalf("one run: %v", err)
+	}
+	if f, err := one.Render([]int{1}); err != nil || !strings.HasPrefix(f.Caption, "mnist, N = 64") {
+		t.Errorf("one run, second N: %v", err)
+	}
 	if _, err := SamplesExplorer([]string{"x"}, [][]Samples{nil}, ""); err == nil {
 		t.Error("a run without samples accepted")
 	}
