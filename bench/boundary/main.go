@@ -18,7 +18,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -264,7 +263,7 @@ func (o options) runSGD(t *tally, k, d int, nks []int, keys []phase.Key) error {
 		t.totalRuns++
 		v := perNk[key.Nk]
 		perNk[key.Nk] = [2]int{v[0] + res.Steps[i], v[1] + 1}
-		e, err := worst(res.Bases[i], problems[i].Truth)
+		_, e, err := subspace.BestPermutation(res.Bases[i], problems[i].Truth) // the recovery error: the largest matched distance
 		if err != nil {
 			return err
 		}
@@ -329,20 +328,6 @@ func runClassic(t *tally, d int, keys []phase.Key) error {
 		}
 	}
 	return nil
-}
-
-func worst(est, truth []*mat.Dense) (float64, error) {
-	errs, err := subspace.Errors(est, truth)
-	if err != nil {
-		return 0, err
-	}
-	w := 0.0
-	for _, e := range errs {
-		if math.IsNaN(e) || e > w {
-			w = e
-		}
-	}
-	return w, nil
 }
 
 // smallestEigenvalues lists, per component, the d-th eigenvalue of the

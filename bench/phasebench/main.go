@@ -212,11 +212,11 @@ func agreement(what string, problems []*phase.Problem, a, b [][]*mat.Dense) erro
 		for c := range a[i] {
 			maxBasisDist = math.Max(maxBasisDist, subspace.Distance(a[i][c], b[i][c]))
 		}
-		ea, err := worst(a[i], p.Truth)
+		_, ea, err := subspace.BestPermutation(a[i], p.Truth) // the recovery error: the largest matched distance
 		if err != nil {
 			return err
 		}
-		eb, err := worst(b[i], p.Truth)
+		_, eb, err := subspace.BestPermutation(b[i], p.Truth) // the recovery error: the largest matched distance
 		if err != nil {
 			return err
 		}
@@ -258,18 +258,4 @@ func timeTrain(cfg dae.Config, ins []dae.Instance, kernel dae.Kernel, be compute
 	// The warm-up's own steps ran too: subtract them from the compile time.
 	compile = max(0, compile-time.Duration(float64(el)*float64(warm.Steps)/float64(cfg.Steps)))
 	return res, float64(cfg.Steps) / el.Seconds(), compile, nil
-}
-
-func worst(est, truth []*mat.Dense) (float64, error) {
-	errs, err := subspace.Errors(est, truth)
-	if err != nil {
-		return 0, err
-	}
-	w := 0.0
-	for _, e := range errs {
-		if math.IsNaN(e) || e > w {
-			w = e
-		}
-	}
-	return w, nil
 }
