@@ -12,6 +12,7 @@ import (
 
 	"github.com/molrg/molrg/pkg/plot"
 	"github.com/molrg/molrg/pkg/progress"
+	"github.com/molrg/molrg/pkg/results"
 )
 
 // interruptible returns a context cancelled by Ctrl-C or SIGTERM: runs stop
@@ -55,6 +56,50 @@ func saveFigure(w io.Writer, f *plot.Figure, base string) error {
 			return err
 		}
 		fmt.Fprintln(w, "wrote", base+ext)
+	}
+	return nil
+}
+
+// runFlags are the flags every experiment command shares: -out, -plot-only,
+// -quiet and (for the sweeps) -shard. Declare them with runFlagsOf before
+// the command's own flags and read them after cmdFlags.parse and check.
+type runFlags struct {
+	out, shard      *string // shard: nil when the command does not shard
+	plotOnly, quiet *bool
+
+	// Set by check:
+	Out             string
+	Shard           results.Shard
+	PlotOnly, Quiet bool
+}
+
+// runFlagsOf declares the shared flags: -out defaulting to out, -plot-only
+// drawing what from table, -quiet, and -shard splitting units ("" for a
+// command without shards).
+func runFlagsOf(f *cmdFlags, out, what, table, units string) *runFlags {
+	r := &runFlags{
+		out:      f.String("out", out, "results folder"),
+		plotOnly: f.Bool("plot-only", false, fmt.Sprintf("draw %s from OUT/%s without running anything", what, table)),
+		quiet:    f.Bool("quiet", false, "no progress bar"),
+	}
+	if units != "" {
+		r.shard = f.String("shard", "", fmt.Sprintf("run only shard i/n of %s, into its own -out; molrg merge joins the shards", units))
+	}
+	return r
+}
+
+// check reads the parsed flags: -out must name a folder, -shard parse.
+func (r *runFlags) check() error {
+	r.Out, r.PlotOnly, r.Quiet = *r.out, *r.plotOnly, *r.quiet
+	if err := outDir(r.Out); err != nil {
+		return err
+	}
+	if r.shard != nil {
+		s, err := results.ParseShard(*r.shard)
+		if err != nil {
+			return fmt.Errorf("-shard: %w", err)
+		}
+		r.Shard = s
 	}
 	return nil
 }

@@ -104,13 +104,11 @@ func runEdit(args []string, stdout, stderr io.Writer) error {
 	f.intVar(&c.Net.ModelChannels, "channels", "Net.ModelChannels", "U-Net base channels")
 	f.uint64Var(&c.Seed, "seed", "Seed", "seed of the split, training, noise and random direction")
 	ckpt := f.String("ckpt", "", "U-Net checkpoint folder (default OUT/ckpt)")
-	out := f.String("out", filepath.Join("results", "edit"), "results folder")
-	plotOnly := f.Bool("plot-only", false, "draw the grids from OUT/edit.csv without running anything")
-	quiet := f.Bool("quiet", false, "no progress bar")
+	run := runFlagsOf(f, filepath.Join("results", "edit"), "the grids", "edit.csv", "")
 	if help, err := f.parse(args, stderr); help || err != nil {
 		return err
 	}
-	if err := outDir(*out); err != nil {
+	if err := run.check(); err != nil {
 		return err
 	}
 	if *classes != "" {
@@ -129,10 +127,10 @@ func runEdit(args []string, stdout, stderr io.Writer) error {
 	c.Xi = mirror(xi)
 	c.Train.LogEvery = max(1, min(c.Train.LogEvery, c.Train.TotalSteps/20))
 	c.Train.CheckpointEvery = max(1, min(c.Train.CheckpointEvery, c.Train.TotalSteps))
-	c.CheckpointDir, c.Dir = *ckpt, *out
+	c.CheckpointDir, c.Dir = *ckpt, run.Out
 	var res *editing.Result
 	var err error
-	if *plotOnly {
+	if run.PlotOnly {
 		if res, err = editing.Read(c.Dir); err != nil {
 			return err
 		}
@@ -145,7 +143,7 @@ func runEdit(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(c.Validate()); err != nil {
 			return err
 		}
-		c.Progress, c.Log = reporter(stderr, *quiet), stderr
+		c.Progress, c.Log = reporter(stderr, run.Quiet), stderr
 		ctx, stop := interruptible()
 		defer stop()
 		if res, err = editing.Run(ctx, c); err != nil {

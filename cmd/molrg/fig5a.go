@@ -8,7 +8,6 @@ import (
 	"sort"
 
 	"github.com/molrg/molrg/pkg/experiment/fig5a"
-	"github.com/molrg/molrg/pkg/results"
 	"github.com/molrg/molrg/pkg/unet"
 )
 
@@ -57,24 +56,18 @@ func runFig5a(args []string, stdout, stderr io.Writer) error {
 	f.intVar(&c.Net.ModelChannels, "channels", "Net.ModelChannels", "U-Net base channels")
 	f.intVar(&c.M, "m", "M", "generated and fresh samples for the GL score")
 	f.uint64Var(&c.Seed, "seed", "Seed", "seed of the MoLRGs, data, training and sampling")
-	shard := f.String("shard", "", "run only shard i/n of the points (e.g. 0/4), into its own -out; molrg merge joins the shards")
-	dir := f.String("out", out, "results folder")
-	plotOnly := f.Bool("plot-only", false, "draw the figure from OUT/fig5a.csv without running anything")
-	quiet := f.Bool("quiet", false, "no progress bar")
+	run := runFlagsOf(f, out, "the figure", "fig5a.csv", "the points (e.g. 0/4)")
 	if help, err := f.parse(args, stderr); help || err != nil {
 		return err
 	}
-	if err := outDir(*dir); err != nil {
+	if err := run.check(); err != nil {
 		return err
 	}
+	c.Shard, c.Dir = run.Shard, run.Out
 	var err error
-	if c.Shard, err = results.ParseShard(*shard); err != nil {
-		return fmt.Errorf("-shard: %w", err)
-	}
-	c.Dir = *dir
 	c.Train.LogEvery = max(1, min(c.Train.LogEvery, c.Train.TotalSteps/4))
 	var rows []fig5a.Row
-	if *plotOnly {
+	if run.PlotOnly {
 		if rows, err = fig5a.Read(c.Dir); err != nil {
 			return err
 		}
@@ -82,7 +75,7 @@ func runFig5a(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(c.Validate()); err != nil {
 			return err
 		}
-		c.Progress, c.Log = reporter(stderr, *quiet), stderr
+		c.Progress, c.Log = reporter(stderr, run.Quiet), stderr
 		fmt.Fprintf(stdout, "unet-molrg: U-Net of %s parameters; %d steps of batch %d per point; d %s, N_k/d %v%s; results in %s\n",
 			paramCount(c.Net), c.Train.TotalSteps, c.Train.BatchSize, formatInts(c.Dims), floatList{&c.Ratios}, shardNote(c.Shard), c.Dir)
 		ctx, stop := interruptible()

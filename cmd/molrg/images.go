@@ -11,7 +11,6 @@ import (
 	"github.com/molrg/molrg/pkg/datasets"
 	"github.com/molrg/molrg/pkg/experiment/images"
 	"github.com/molrg/molrg/pkg/metrics"
-	"github.com/molrg/molrg/pkg/results"
 )
 
 func init() {
@@ -131,20 +130,15 @@ func runImages(args []string, stdout, stderr io.Writer) error {
 	f.intVar(&c.Rows, "rows", "Rows", "Figure 3(a): Jacobian rows per pass (memory; 0: all)")
 	noRank := f.Bool("no-rank", false, "skip Figure 3(a)")
 	f.uint64Var(&c.Seed, "seed", "Seed", "seed of the split, training and sampling")
-	shard := f.String("shard", "", "run only shard i/n of the Ns (e.g. 0/4), into its own -out; molrg merge joins the shards")
-	dir := f.String("out", filepath.Join(root, data), "results folder")
-	plotOnly := f.Bool("plot-only", false, "draw the figures from OUT/images.csv without running anything")
-	quiet := f.Bool("quiet", false, "no progress bar")
+	run := runFlagsOf(f, filepath.Join(root, data), "the figures", "images.csv", "the Ns (e.g. 0/4)")
 	if help, err := f.parse(args, stderr); help || err != nil {
 		return err
 	}
-	if err := outDir(*dir); err != nil {
+	if err := run.check(); err != nil {
 		return err
 	}
+	c.Shard = run.Shard
 	var err error
-	if c.Shard, err = results.ParseShard(*shard); err != nil {
-		return fmt.Errorf("-shard: %w", err)
-	}
 	set := map[string]bool{}
 	f.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 	c.Copy.Method = *copyMethod
@@ -153,9 +147,9 @@ func runImages(args []string, stdout, stderr io.Writer) error {
 	}
 	c.Net.ImageSize, c.Net.Channels = c.Size, c.Channels
 	c.Rank = !*noRank
-	c.Dir = *dir
+	c.Dir = run.Out
 	var rows []images.Row
-	if *plotOnly {
+	if run.PlotOnly {
 		if rows, err = images.Read(c.Dir); err != nil {
 			return err
 		}
@@ -163,7 +157,7 @@ func runImages(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(c.Validate()); err != nil {
 			return err
 		}
-		c.Progress, c.Log = reporter(stderr, *quiet), stderr
+		c.Progress, c.Log = reporter(stderr, run.Quiet), stderr
 		fmt.Fprintf(stdout, "images: %s at %d×%d×%d; U-Net of %s parameters, %d steps of batch %d per N; N %s; M = %d; copy test %s%s; results in %s\n",
 			c.Data, c.Size, c.Size, c.Channels, paramCount(c.Net), c.Train.TotalSteps, c.Train.BatchSize, formatInts(c.Ns), c.M, copyName(c.Copy), shardNote(c.Shard), c.Dir)
 		ctx, stop := interruptible()

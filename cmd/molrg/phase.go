@@ -75,22 +75,17 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 	tol := f.Float64("tol", -1, "Algorithm 1: convergence tolerance on the window-mean projections (0: every run takes -steps steps; default 0.05)")
 	initName := f.String("init", "paper", "Algorithm 1 initialization: paper (random for K = 1, eq. 48 near U⋆ for K ≥ 2), random, or near (eq. 48)")
 	f.intVar(&opts.Workers, "workers", "Workers", "goroutines for the classical runs (0: one per CPU)")
-	shard := f.String("shard", "", "run only shard i/n of the grid (e.g. 0/8), into its own -out; molrg merge joins the shards")
-	out := f.String("out", filepath.Join("results", "phase"), "output folder")
-	plotOnly := f.Bool("plot-only", false, "draw the figures from OUT/phase.csv without running anything")
-	quiet := f.Bool("quiet", false, "no progress bar")
+	run := runFlagsOf(f, filepath.Join("results", "phase"), "the figures", "phase.csv", "the grid (e.g. 0/8)")
 	if help, err := f.parse(args, stderr); help || err != nil {
 		return err
 	}
-	if err := outDir(*out); err != nil {
+	if err := run.check(); err != nil {
 		return err
 	}
+	opts.Shard = run.Shard
 	var err error
 	if g.Methods, err = phase.ParseMethods(*methods); err != nil {
 		return fmt.Errorf("-methods: %w", err)
-	}
-	if opts.Shard, err = results.ParseShard(*shard); err != nil {
-		return fmt.Errorf("-shard: %w", err)
 	}
 	if *steps < 0 {
 		return fmt.Errorf("-steps = %d, want ≥ 1 (or 0 for the default)", *steps)
@@ -117,10 +112,10 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 			return c
 		}
 	}
-	csvPath := filepath.Join(*out, "phase.csv")
+	csvPath := filepath.Join(run.Out, "phase.csv")
 
 	var rows []phase.Row
-	if *plotOnly {
+	if run.PlotOnly {
 		if rows, err = phase.Read(csvPath); err != nil {
 			return err
 		}
@@ -128,7 +123,7 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(g.Validate()); err != nil {
 			return err
 		}
-		opts.Progress = reporter(stderr, *quiet)
+		opts.Progress = reporter(stderr, run.Quiet)
 		ctx, stop := interruptible()
 		defer stop()
 		fmt.Fprintf(stdout, "phase: %d runs (n %v, K %v, d %v, N_k %v, %d instances, %v, δ = %g%s) into %s\n",
@@ -136,7 +131,7 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 		start := time.Now()
 		rows, err = phase.Run(ctx, g, csvPath, opts)
 		if err != nil {
-			return interrupted(f.explain(err), *out)
+			return interrupted(f.explain(err), run.Out)
 		}
 		fmt.Fprintf(stdout, "phase: sweep finished in %s\n", time.Since(start).Round(100*time.Millisecond))
 	}
@@ -152,11 +147,11 @@ func runPhase(args []string, stdout, stderr io.Writer) error {
 	if g.Noise != 0 {
 		base = fmt.Sprintf("phase_noise%g", g.Noise)
 	}
-	if err := saveFigure(stdout, fig, filepath.Join(*out, base)); err != nil {
+	if err := saveFigure(stdout, fig, filepath.Join(run.Out, base)); err != nil {
 		return err
 	}
-	if *shard == "" {
-		cells := filepath.Join(*out, phase.CellsFile)
+	if run.Shard == (results.Shard{}) {
+		cells := filepath.Join(run.Out, phase.CellsFile)
 		if _, err := phase.WriteCells(cells, csvPath); err != nil {
 			return err
 		}

@@ -59,13 +59,11 @@ func runRank(args []string, stdout, stderr io.Writer) error {
 	ckpt := f.String("ckpt", "", "U-Net checkpoint folder (default OUT/ckpt)")
 	noUNet := f.Bool("no-unet", false, "skip the U-Net (curves (a) and (b) only)")
 	noDAE := f.Bool("no-alg1", false, "skip training the soft-max DAE by Algorithm 1")
-	out := f.String("out", filepath.Join("results", "rank"), "results folder")
-	plotOnly := f.Bool("plot-only", false, "draw the figures from OUT/rank.csv without running anything")
-	quiet := f.Bool("quiet", false, "no progress bar")
+	run := runFlagsOf(f, filepath.Join("results", "rank"), "the figures", "rank.csv", "")
 	if help, err := f.parse(args, stderr); help || err != nil {
 		return err
 	}
-	if err := outDir(*out); err != nil {
+	if err := run.check(); err != nil {
 		return err
 	}
 	if *every < 0 {
@@ -76,11 +74,11 @@ func runRank(args []string, stdout, stderr io.Writer) error {
 		c.Train.CheckpointEvery = *every
 	}
 	c.Train.LogEvery = max(1, min(c.Train.LogEvery, c.Train.TotalSteps/20))
-	c.CheckpointDir, c.Dir = *ckpt, *out
+	c.CheckpointDir, c.Dir = *ckpt, run.Out
 	c.UNet, c.TrainDAE = !*noUNet, !*noDAE
 	var res *rank.Result
 	var err error
-	if *plotOnly {
+	if run.PlotOnly {
 		if res, err = rank.Read(c.Dir); err != nil {
 			return err
 		}
@@ -88,7 +86,7 @@ func runRank(args []string, stdout, stderr io.Writer) error {
 		if err := f.explain(c.Validate()); err != nil {
 			return err
 		}
-		c.Progress, c.Log = reporter(stderr, *quiet), stderr
+		c.Progress, c.Log = reporter(stderr, run.Quiet), stderr
 		ctx, stop := interruptible()
 		defer stop()
 		if res, err = rank.Run(ctx, c); err != nil {
