@@ -80,22 +80,13 @@ func main() {
 }
 
 // config is Algorithm 1's configuration for K components of dimension d:
-// as phase.Options.TrainConfig, from the chosen defaults and the flags.
+// phase.Options.TrainConfig with the chosen defaults, then the flags.
 func (o options) config(k, d int) dae.Config {
-	p := dae.ParamSoftMax
-	if k == 1 {
-		p = dae.ParamSingleGaussian
-	}
-	dims := make([]int, k)
-	for i := range dims {
-		dims[i] = d
-	}
-	c := phase.DefaultTrain(p, dims...) // molrg phase's: dae.ConvergedConfig with the sweep's initialization
+	opts := phase.Options{Train: phase.DefaultTrain}
 	if o.defaults == "default" {
-		init := c.Init
-		c = dae.DefaultConfig(p, dims...)
-		c.Init = init
+		opts.Train = phase.FixedTrain
 	}
+	c := opts.TrainConfig(k, d, phase.DefaultGrid().Seed)
 	if o.steps > 0 {
 		c.Steps = o.steps
 	}
@@ -114,18 +105,7 @@ func (o options) config(k, d int) dae.Config {
 	if o.window > 0 {
 		c.Window = o.window
 	}
-	c.Seed = phase.DefaultGrid().Seed
 	return c
-}
-
-// sgdSeed is the instance seed phase.Sweep gives Algorithm 1 for a run
-// (phase's stream(runSeed, streamSGD)).
-func sgdSeed(runSeed uint64) uint64 {
-	streamSGD := uint64(3)
-	z := runSeed + streamSGD*0x632BE59BD9B4E019 + 0x9E3779B97F4A7C15
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
-	return z ^ (z >> 31)
 }
 
 type cell struct {
@@ -249,7 +229,7 @@ func (o options) runSGD(t *tally, k, d int, nks []int, keys []phase.Key) error {
 			return err
 		}
 		problems[i] = p
-		ins[i] = dae.Instance{X: p.X, Truth: p.Truth, Seed: sgdSeed(p.Seed)}
+		ins[i] = p.Instance()
 	}
 	t0 := time.Now()
 	res, err := dae.Train(o.config(k, d), ins)

@@ -82,9 +82,7 @@ func run(o options) error {
 	}
 	cfg := phase.DefaultTrain(param, dims...) // molrg phase's: dae.ConvergedConfig with the sweep's initialization
 	if o.config == "default" {
-		init := cfg.Init
-		cfg = dae.DefaultConfig(param, dims...)
-		cfg.Init = init
+		cfg = phase.FixedTrain(param, dims...)
 	}
 	if o.steps > 0 {
 		cfg.Steps = o.steps
@@ -104,7 +102,7 @@ func run(o options) error {
 				return err
 			}
 			problems = append(problems, p)
-			ins = append(ins, dae.Instance{X: p.X, Truth: p.Truth, Seed: p.Seed})
+			ins = append(ins, p.Instance()) // the instance phase.Sweep trains
 		}
 	}
 	numI := len(ins)
@@ -198,7 +196,11 @@ func run(o options) error {
 	}
 	fmt.Println()
 	for i, r := range torchRates {
-		fmt.Printf("ratio ours/%s: host %.2f×, XLA graph %.2f×, pure-Go graph %.2f×\n", torchNames[i], oursRate/r, xlaRate/r, goRate/r)
+		fmt.Printf("ratio ours/%s: host %.2f×, XLA graph %.2f×", torchNames[i], oursRate/r, xlaRate/r)
+		if o.goSteps > 0 {
+			fmt.Printf(", pure-Go graph %.2f×", goRate/r)
+		}
+		fmt.Println()
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package phase
 import (
 	"fmt"
 
+	"github.com/molrg/molrg/pkg/dae"
 	"github.com/molrg/molrg/pkg/molrg"
 	"github.com/molrg/molrg/pkg/seed"
 	"gonum.org/v1/gonum/mat"
@@ -22,6 +23,12 @@ type Problem struct {
 	Truth []*mat.Dense // U⋆_k, n×d each
 	X     *mat.Dense   // K·N_k samples, one per row, grouped by component
 	Seed  uint64       // the run seed (RunSeed)
+}
+
+// Instance is the Algorithm 1 instance Sweep trains on p: its data, its
+// truth (for the initialization of eq. 48) and its own seed.
+func (p *Problem) Instance() dae.Instance {
+	return dae.Instance{X: p.X, Truth: p.Truth, Seed: seed.Derive(p.Seed, "sgd")}
 }
 
 // NewProblem draws the problem of run (K, d, N_k, instance) of a sweep with

@@ -65,8 +65,19 @@ func (o *Options) validate() error {
 // N_k ≥ d recover U⋆ and those with N_k < d drift away from it along the
 // directions the samples leave undetermined.
 func DefaultTrain(p dae.Parameterization, dims ...int) dae.Config {
-	c := dae.ConvergedConfig(p, dims...)
-	if len(dims) >= 2 {
+	return sweepInit(dae.ConvergedConfig(p, dims...))
+}
+
+// FixedTrain is DefaultTrain with dae.DefaultConfig's fixed number of steps
+// and geometric schedule instead of stopping on convergence: what the
+// benchmarks against PyTorch run (the GoMLX graph kernel has no stopping).
+func FixedTrain(p dae.Parameterization, dims ...int) dae.Config {
+	return sweepInit(dae.DefaultConfig(p, dims...))
+}
+
+// sweepInit starts mixtures (K ≥ 2) from eq. (48), as DefaultTrain explains.
+func sweepInit(c dae.Config) dae.Config {
+	if len(c.Dims) >= 2 {
 		c.Init = dae.InitNearTruth
 	}
 	return c
@@ -250,7 +261,7 @@ func runSGD(ctx context.Context, g Grid, opts *Options, k, d int, keys []Key, re
 			return nil, err
 		}
 		problems[i] = p
-		instances[i] = dae.Instance{X: p.X, Truth: p.Truth, Seed: seed.Derive(p.Seed, "sgd")}
+		instances[i] = p.Instance()
 	}
 	cfg := opts.TrainConfig(k, d, g.Seed)
 	start := time.Now()

@@ -129,7 +129,7 @@ func TestSGDRowsRecordStopping(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg := opts.TrainConfig(r.K, r.D, g.Seed)
-		res, err := dae.Train(cfg, []dae.Instance{{X: p.X, Truth: p.Truth, Seed: seed.Derive(p.Seed, "sgd")}})
+		res, err := dae.Train(cfg, []dae.Instance{p.Instance()})
 		if err != nil {
 			t.Fatal(err)
 		}
